@@ -1,0 +1,54 @@
+"""The ingest command line: the same services the API uses, driven from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.config import Settings
+from bot.errors import BotError
+from bot.ingestion import ingest_lock
+from bot.services import build_services
+
+
+def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Namespace:
+    """Parse the ingest options."""
+    parser = argparse.ArgumentParser(
+        prog="ingest.py",
+        description="Index the clinic's articles (.md, .html, .txt) for the chat bot. "
+        "Only new or changed articles are embedded; removed ones are deleted.",
+    )
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=settings.knowledge_dir,
+        help=f"folder of articles (default: {settings.knowledge_dir})",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="drop the index and start over")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run an ingest; exit 0 when every file was indexed, 1 when any failed."""
+    settings = Settings()
+    args = parse_args(argv, settings)
+    try:
+        if not args.source.is_dir():
+            print(f"error: {args.source}: no such folder", file=sys.stderr)
+            return 2
+        # Take the lock before loading the model, so a second ingest is refused at once.
+        with ingest_lock(settings.data_dir / "ingest.lock"):
+            services = build_services(settings)
+            report = services.indexer.run(
+                args.source, rebuild=args.rebuild, progress=not args.quiet
+            )
+    except BotError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    print(report.summary())
+    for failure in report.failures:
+        print(f"error: {failure}", file=sys.stderr)
+    return 1 if report.failures else 0

