@@ -15,6 +15,9 @@ _LEAD_BONUS = 0.04
 _LEAD_DECAY = 0.01
 # Below this, the words no article uses carry the question, so no article answers it.
 COVERAGE_FLOOR = 0.75
+# Questions that ask for individual advice get general information only when the articles
+# cover every part of them ("cure diabetes" must not be answered with a line on acupuncture).
+ADVICE_COVERAGE_FLOOR = 0.9
 _SEMANTIC_WEIGHT = 0.4
 _LEXICAL_WEIGHT = 0.2
 _TITLE_WEIGHT = 0.1
@@ -32,9 +35,14 @@ class Composed:
     sources: list[ChunkHit]
 
 
-def compose(retrieval: Retrieval, min_relevance: float, max_chars: int = 500) -> Composed | None:
+def compose(
+    retrieval: Retrieval,
+    min_relevance: float,
+    max_chars: int = 500,
+    coverage_floor: float = COVERAGE_FLOOR,
+) -> Composed | None:
     """Build the answer from the best-matching section, or None when nothing is relevant."""
-    if not is_relevant(retrieval, min_relevance):
+    if not is_relevant(retrieval, min_relevance, coverage_floor):
         return None
     sections = _sections(retrieval.sentences)
     ranked = [hit.id for hit in rank_sections(retrieval)]
@@ -55,12 +63,14 @@ def compose(retrieval: Retrieval, min_relevance: float, max_chars: int = 500) ->
     return Composed(text=" ".join(s.text for s in chosen), sentences=chosen, sources=sources)
 
 
-def is_relevant(retrieval: Retrieval, min_relevance: float) -> bool:
+def is_relevant(
+    retrieval: Retrieval, min_relevance: float, coverage_floor: float = COVERAGE_FLOOR
+) -> bool:
     """Whether the articles really address the question, not just its familiar words."""
     return (
         bool(retrieval.sentences)
         and retrieval.top_score >= min_relevance
-        and retrieval.known_part_similarity >= COVERAGE_FLOOR
+        and retrieval.known_part_similarity >= coverage_floor
     )
 
 

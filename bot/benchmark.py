@@ -88,12 +88,20 @@ def main() -> int:
         del services
 
         port = _free_port()
-        env = {**os.environ, "BOT_DATA_DIR": str(data), "BOT_PORT": str(port),
-               "BOT_RATE_LIMIT": "100000/minute", "HF_HUB_OFFLINE": "1"}
+        env = {
+            **os.environ,
+            "BOT_DATA_DIR": str(data),
+            "BOT_PORT": str(port),
+            "BOT_RATE_LIMIT": "100000/minute",
+            "HF_HUB_OFFLINE": "1",
+        }
         t0 = time.perf_counter()
         server = subprocess.Popen(
-            [sys.executable, str(ROOT / "server.py")], cwd=ROOT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [sys.executable, str(ROOT / "server.py")],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
         try:

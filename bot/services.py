@@ -9,6 +9,8 @@ from bot.config import Settings
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.ingestion import Indexer
 from bot.retrieval import Retriever
+from bot.safety import SafetyTriage
+from bot.scope import ScopeClassifier
 from bot.store import ChromaStore, make_client
 
 
@@ -38,6 +40,6 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         embedder=embedder,
         store=store,
         retriever=retriever,
-        chat=ChatService(settings, retriever),
+        chat=ChatService(settings, retriever, SafetyTriage(embedder), ScopeClassifier(embedder)),
         indexer=Indexer(store, embedder),
     )
