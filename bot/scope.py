@@ -31,7 +31,8 @@ _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
         Advice.DIAGNOSIS,
         re.compile(
             r"\b(do|could|might|would) i (have|be having|be suffering from)\b|"
-            r"\bis (it|this|that|my \w+) (a |an )?(herniated|slipped|bulging|ruptured|pinched|torn|broken|fractured|"
+            r"\bis (it|this|that|my \w+) (a |an )?(herniated|slipped|bulging|ruptured|pinched|"
+            r"torn|broken|fractured|"
             r"arthritis|cancer|sciatica|stenosis|tumou?r|infection)|\bdiagnos\w*\b|what(?:'s| is) "
             r"wrong with (me|my)\b|what (condition|disease|illness) (do|could|might) i\b|"
             r"\bwhat do i have\b|\bcould (it|this|that) be\b",
