@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+import re
+import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
-from bot.chat import ChatService
+from bot.chat import SUGGESTIONS, ChatService
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReady
-from bot.schemas import ChatReply, ChatRequest, Health
+from bot.feedback import FeedbackStore
+from bot.ratelimit import RateLimited, RateLimiter
+from bot.schemas import ChatReply, ChatRequest, FeedbackRequest, Health, WidgetConfig
 from bot.services import Services, build_services
+from bot.web import security_headers, web_router
 
 
 def create_app(
@@ -27,6 +36,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading the model takes seconds: do it off the event loop, once per process.
         app.state.services = await run_in_threadpool(build, settings)
+        app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
         yield
 
     app = FastAPI(
@@ -35,8 +45,22 @@ def create_app(
         version="0.1.0",
         lifespan=lifespan,
     )
+    app.state.settings = settings
+    app.state.limiter = RateLimiter(settings.rate_limit)
+    if settings.origins:
+        # Only the clinic's own sites may call the API from a browser; no cookies are used.
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.origins,
+            allow_credentials=False,
+            allow_methods=["GET", "POST"],
+            allow_headers=["Content-Type"],
+            expose_headers=["Retry-After"],
+        )
+    app.middleware("http")(security_headers)
     _install_error_handlers(app)
-    app.include_router(_routes())
+    app.include_router(_api_routes())
+    app.include_router(web_router())
     return app
 
 
@@ -51,13 +75,25 @@ def get_chat(services: Annotated[Services, Depends(get_services)]) -> ChatServic
     return services.chat
 
 
+def get_feedback(request: Request) -> FeedbackStore:
+    """The feedback store."""
+    store: FeedbackStore = request.app.state.feedback
+    return store
+
+
+def rate_limit(request: Request) -> None:
+    """Count this request against its client address; 429 past ``BOT_RATE_LIMIT``."""
+    limiter: RateLimiter = request.app.state.limiter
+    limiter.hit(request.client.host if request.client else "unknown")
+
+
 ServicesDep = Annotated[Services, Depends(get_services)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
+FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+RateLimit = Depends(rate_limit)
 
 
-def _routes() -> Any:
-    from fastapi import APIRouter
-
+def _api_routes() -> APIRouter:
     router = APIRouter()
 
     @router.get("/health", response_model=Health, tags=["ops"])
@@ -69,7 +105,20 @@ def _routes() -> Any:
             raise IndexNotReady("the knowledge index is empty; run `python ingest.py`")
         return Health(status="ok", articles=articles, chunks=chunks, model=services.embedder.name)
 
-    @router.post("/api/chat", response_model=ChatReply, tags=["chat"])
+    @router.get("/api/config", response_model=WidgetConfig, tags=["chat"])
+    def widget_config(services: ServicesDep) -> WidgetConfig:
+        """What the widget shows before the first question: greeting, disclaimer, booking."""
+        settings = services.settings
+        return WidgetConfig(
+            clinic_name=settings.clinic_name,
+            greeting=services.chat.welcome(),
+            disclaimer=settings.disclaimer,
+            booking=services.chat.booking,
+            emergency_number=settings.emergency_number,
+            suggestions=list(SUGGESTIONS),
+        )
+
+    @router.post("/api/chat", response_model=ChatReply, tags=["chat"], dependencies=[RateLimit])
     def chat(body: ChatRequest, service: ChatDep) -> ChatReply:
         """Answer a visitor's message from the clinic's articles.
 
@@ -79,13 +128,41 @@ def _routes() -> Any:
         """
         return service.reply(body)
 
+    @router.post("/api/chat/stream", tags=["chat"], dependencies=[RateLimit])
+    async def chat_stream(body: ChatRequest, service: ChatDep, request: Request) -> Any:
+        """The same reply as ``/api/chat``, as Server-Sent Events.
+
+        Events: ``meta`` (``id``, ``type``, ``sources``, ``disclaimer``, ``booking``,
+        ``session_id``), then ``delta`` events with ``text`` to append, then ``done``.
+        """
+        reply = await run_in_threadpool(service.reply, body)
+        delay = request.app.state.settings.stream_delay_ms / 1000
+        return EventSourceResponse(_stream(reply, uuid.uuid4().hex, delay), ping=15)
+
+    @router.post("/api/feedback", status_code=204, tags=["chat"], dependencies=[RateLimit])
+    def feedback(body: FeedbackRequest, store: FeedbackDep) -> None:
+        """Record a thumbs up or down on an answer (no personal data is kept)."""
+        store.add(body.answer_id, body.rating, body.comment)
+
     return router
+
+
+async def _stream(reply: ChatReply, answer_id: str, delay: float) -> AsyncIterator[dict[str, str]]:
+    meta = reply.model_dump(exclude={"answer"})
+    yield {"event": "meta", "data": json.dumps({"id": answer_id, **meta})}
+    # Word groups keep the text readable as it arrives; the answer is already complete.
+    for piece in re.findall(r"\S+(?:\s+\S+){0,2}\s*", reply.answer):
+        yield {"event": "delta", "data": json.dumps({"text": piece})}
+        if delay:
+            await asyncio.sleep(delay)
+    yield {"event": "done", "data": json.dumps({"id": answer_id})}
 
 
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BotError)
     async def bot_error(_: Request, exc: BotError) -> JSONResponse:
-        return JSONResponse({"error": exc.message}, status_code=exc.http_status)
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return JSONResponse({"error": exc.message}, status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

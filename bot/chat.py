@@ -21,6 +21,12 @@ _FOLLOW_UP = re.compile(
 )
 _FOLLOW_UP_MAX_WORDS = 12
 
+SUGGESTIONS = (
+    "How does acupuncture help back pain?",
+    "What happens at my first visit?",
+    "How can I avoid hurting my back again?",
+)
+
 _ADVICE_TEXT = {
     Advice.DIAGNOSIS: "I can't tell what is causing your symptoms; only a clinician who "
     "examines you can make a diagnosis.",
@@ -45,7 +51,7 @@ class ChatService:
         self._retriever = retriever
         self._triage = triage
         self._scope = scope
-        self._booking = Booking(
+        self.booking = Booking(
             url=settings.booking_url, phone=settings.phone, label="Book an appointment"
         )
 
@@ -63,7 +69,7 @@ class ChatService:
             return self._make("out_of_scope", self._scope_text(), request)
         intent = classify(message)
         if intent is Intent.GREETING:
-            return self._make("greeting", self._welcome(), request)
+            return self._make("greeting", self.welcome(), request)
         if intent is Intent.THANKS:
             return self._make(
                 "greeting", "You're welcome! Is there anything else you'd like to know?", request
@@ -136,7 +142,7 @@ class ChatService:
             answer=text,
             sources=list(sources),
             disclaimer=self._settings.disclaimer,
-            booking=self._booking,
+            booking=self.booking,
             session_id=request.session_id,
         )
 
@@ -147,7 +153,8 @@ class ChatService:
     def _clinician_text(self) -> str:
         return f"Dr. Lin or your own doctor can advise you personally: {self._contact()}."
 
-    def _welcome(self) -> str:
+    def welcome(self) -> str:
+        """The greeting: who the bot is and what it can help with."""
         return (
             f"Hello! I'm the {self._settings.clinic_name} assistant. I can answer questions "
             "from our articles about back pain, how acupuncture works, what to expect at your "

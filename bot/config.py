@@ -52,6 +52,9 @@ class Settings(BaseSettings):
 
     allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
     rate_limit: str = Field("30/minute", description="Chat requests per client address.")
+    stream_delay_ms: int = Field(
+        15, ge=0, le=1000, description="Pause between streamed word groups."
+    )
 
     @field_validator("site_url", "booking_url")
     @classmethod

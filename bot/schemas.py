@@ -86,3 +86,22 @@ class Health(BaseModel):
     articles: int
     chunks: int
     model: str
+
+
+class FeedbackRequest(BaseModel):
+    """A visitor's rating of one answer."""
+
+    answer_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
+    rating: Literal["up", "down"]
+    comment: str | None = Field(None, max_length=1000)
+
+
+class WidgetConfig(BaseModel):
+    """What the website widget needs before the first question."""
+
+    clinic_name: str
+    greeting: str
+    disclaimer: str
+    booking: Booking
+    emergency_number: str
+    suggestions: list[str]

@@ -1,0 +1,39 @@
+"""Per-client rate limiting of the chat endpoints, with the ``limits`` library."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from limits import parse
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from bot.errors import BotError
+
+
+class RateLimited(BotError):
+    """Too many requests from one client address."""
+
+    http_status = 429
+    exit_code = 5
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many messages in a short time. Please wait {retry_after} seconds and try again."
+        )
+        self.retry_after = retry_after
+
+
+class RateLimiter:
+    """A moving-window limit such as ``30/minute`` per client key (the client address)."""
+
+    def __init__(self, rule: str) -> None:
+        self._item = parse(rule)
+        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+
+    def hit(self, key: str) -> None:
+        """Count one request for ``key``; raise :class:`RateLimited` past the limit."""
+        if not self._limiter.hit(self._item, key):
+            reset = self._limiter.get_window_stats(self._item, key).reset_time
+            raise RateLimited(max(1, math.ceil(reset - time.time())))

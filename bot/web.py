@@ -1,0 +1,57 @@
+"""The website side: the embeddable widget script, the demo clinic page, security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+# The demo page loads only its own script and styles, and talks only to this server.
+DEMO_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+async def security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Headers every response carries."""
+    response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    return response
+
+
+def web_router() -> APIRouter:
+    """Routes for the widget and the demo page."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/widget.js")
+    def widget() -> FileResponse:
+        """The widget: one script tag on any page of the clinic's site."""
+        return FileResponse(
+            STATIC / "widget.js",
+            media_type="text/javascript; charset=utf-8",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
+
+    @router.get("/demo.css")
+    def demo_css() -> FileResponse:
+        """Styles of the demo clinic page."""
+        return FileResponse(STATIC / "demo.css", media_type="text/css; charset=utf-8")
+
+    @router.get("/")
+    def demo() -> FileResponse:
+        """A demo clinic page with the widget embedded."""
+        return FileResponse(
+            STATIC / "demo.html",
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": DEMO_CSP, "X-Frame-Options": "DENY"},
+        )
+
+    return router
