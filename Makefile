@@ -53,3 +53,6 @@ format: install
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+screenshots: install
+	$(PY) docs/screenshots.py

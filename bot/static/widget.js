@@ -65,7 +65,8 @@
   }
 
   var css = [
-    ":host{all:initial;position:fixed;z-index:2147483000;bottom:20px;" + side + ":20px;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d2327}",
+    // !important inside the shadow tree outranks the host page's !important on the host element.
+    ":host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483000!important;bottom:20px!important;" + side + ":20px!important;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif!important;color:#1d2327!important}",
     "*,*::before,*::after{box-sizing:border-box}",
     "button,textarea,a{font:inherit}",
     ".launcher{width:60px;height:60px;border-radius:50%;border:0;cursor:pointer;background:var(--c);color:var(--on);box-shadow:0 4px 14px rgba(0,0,0,.25);display:flex;align-items:center;justify-content:center}",
@@ -106,7 +107,7 @@
     ".send:disabled{opacity:.6;cursor:default}",
     ".book{display:block;margin:0 12px 12px;padding:10px;text-align:center;border-radius:10px;background:#fff;color:var(--ink);border:2px solid var(--c);text-decoration:none;font-weight:600}",
     ".sr{position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0}",
-    "@media (max-width:479px){:host{bottom:12px;" + side + ":12px}.panel{position:fixed;inset:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}"
+    "@media (max-width:479px){:host{bottom:12px!important;" + side + ":12px!important}.panel{position:fixed;inset:0;width:100vw;max-width:100vw;height:100%;max-height:100%;border-radius:0}}"
   ].join("\n");
 
   var host = el("div", { id: "clinic-bot-widget" });
@@ -177,8 +178,8 @@
 
   function userBubble(text) { return el("div", { class: "msg user" }, text); }
 
-  function botBubble(m) {
-    var bubble = el("div", { class: "msg bot" + (SAFETY[m.type] ? " alert" : "") });
+  function botBubble(m, streaming) {
+    var bubble = el("div", { class: "msg bot" + (SAFETY[m.type] ? " alert" : ""), "data-state": streaming ? "streaming" : "done" });
     if (SAFETY[m.type]) {
       bubble.setAttribute("role", "alert");
       bubble.appendChild(el("strong", { class: "banner" }, m.type === "crisis" ? "You are not alone" : m.type === "urgent" ? "See a doctor today" : "Medical emergency"));
@@ -299,7 +300,7 @@
         msg = { role: "assistant", id: payload.id, type: payload.type, text: "", sources: payload.sources || [] };
         applyConfig({ disclaimer: payload.disclaimer, booking: payload.booking });
         state.messages.push(msg);
-        bubble = botBubble(msg);
+        bubble = botBubble(msg, true);
         textNode = bubble.querySelector(".text");
         log.appendChild(bubble);
       } else if (event === "delta" && msg) {
