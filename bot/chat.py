@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot.answer import ADVICE_COVERAGE_FLOOR, COVERAGE_FLOOR, compose
 from bot.config import Settings
+from bot.embedding import Prefetched
 from bot.intents import Intent, classify
 from bot.retrieval import Retriever
 from bot.safety import Flag, SafetyTriage
@@ -58,13 +59,23 @@ class ChatService:
     def reply(self, request: ChatRequest) -> ChatReply:
         """Produce the reply for one message, using ``history`` for follow-up questions."""
         user_turns = [t.content for t in request.history if t.role == "user"]
+        message, manipulated = strip_manipulation(request.message)
+        query = retrieval_query(message, request.history)
+        # Every vector this request may need, embedded in one batch.
+        batch = Prefetched(
+            self._retriever.embedder,
+            [
+                query,
+                self._retriever.known_part(query) or "",
+                *self._triage.semantic_inputs(request.message),
+            ],
+        )
         # Safety comes first and reads the raw message: a red flag inside a jailbreak
         # attempt or a greeting still needs the emergency reply.
-        flag = self._triage.check(request.message, user_turns)
+        flag = self._triage.check(request.message, user_turns, batch)
         if flag is not None:
             return self._safety_reply(flag, request)
 
-        message, manipulated = strip_manipulation(request.message)
         if manipulated and not re.search(r"\w{3,}", message):
             return self._make("out_of_scope", self._scope_text(), request)
         intent = classify(message)
@@ -80,7 +91,7 @@ class ChatService:
             return self._make("out_of_scope", self._scope_text(), request)
 
         advice = advice_kind(message)
-        retrieval = self._retriever.search(retrieval_query(message, request.history))
+        retrieval = self._retriever.search(query, batch)
         composed = compose(
             retrieval,
             self._settings.min_relevance,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DISCLAIMER = (
@@ -55,11 +55,6 @@ class Settings(BaseSettings):
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )
-
-    @field_validator("site_url", "booking_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/") if value.count("/") <= 3 else value
 
     @cached_property
     def chroma_dir(self) -> Path:

@@ -73,3 +73,37 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+class Prefetched:
+    """Serves texts embedded together in one batch; embeds anything else on demand.
+
+    One request needs several vectors (the question, its clauses for safety, the question
+    without unfamiliar words); one batch of four short texts costs about as much as one.
+    """
+
+    def __init__(self, embedder: Embedder, texts: Sequence[str]) -> None:
+        self._embedder = embedder
+        unique = list(dict.fromkeys(t for t in texts if t))
+        self._cache: dict[str, npt.NDArray[np.float32]] = {}
+        if unique:
+            self._cache.update(zip(unique, embedder.embed(unique), strict=True))
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self._embedder.name
+
+    @property
+    def dimension(self) -> int:
+        """The wrapped model's dimension."""
+        return self._embedder.dimension
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for ``texts``, from the batch where possible."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            self._cache.update(zip(missing, self._embedder.embed(missing), strict=True))
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -13,6 +14,7 @@ from bot.embedding import Embedder, Vectors
 from bot.lexical import LexicalIndex, terms
 from bot.store import ChromaStore, ChunkHit
 
+_VERSION_CHECK_SECONDS = 1.0
 # Sections found by keywords alone are still considered: MiniLM misses rare exact terms.
 _LEXICAL_CANDIDATES = 3
 
@@ -64,15 +66,31 @@ class Retriever:
         self._lexical = LexicalIndex([], [])
         self._titles: dict[str, Vectors] = {}
         self._lexical_version: tuple[int, int] | None = None
+        self._checked = -_VERSION_CHECK_SECONDS
 
-    def embed(self, text: str) -> Vectors:
-        """The question's vector."""
-        return cast(Vectors, self._embedder.embed([text])[0])
+    @property
+    def embedder(self) -> Embedder:
+        """The model retrieval embeds questions with."""
+        return self._embedder
+
+    def known_part(self, query: str) -> str | None:
+        """The question without the words no article uses, or None if it has none."""
+        unknown = self.lexical_index().unknown_words(query)
+        if not unknown:
+            return None
+        pattern = r"\b(" + "|".join(map(re.escape, unknown)) + r")\b"
+        return " ".join(re.sub(pattern, " ", query, flags=re.I).split())
 
     def _corpus_views(self) -> tuple[LexicalIndex, dict[str, Vectors]]:
         """Keyword index and title vectors, rebuilt when the store's content changed."""
-        version = self._store.version()
         with self._lock:
+            now = time.monotonic()
+            # Asking Chroma for its counts costs a millisecond or two; once a second is
+            # plenty to notice a re-ingest.
+            if now - self._checked < _VERSION_CHECK_SECONDS:
+                return self._lexical, self._titles
+            self._checked = now
+            version = self._store.version()
             if version != self._lexical_version:
                 self._lexical = LexicalIndex(*self._store.sections())
                 titles = {src: rec.title for src, rec in self._store.manifest().items()}
@@ -85,9 +103,13 @@ class Retriever:
         """The keyword index of the current content."""
         return self._corpus_views()[0]
 
-    def search(self, query: str) -> Retrieval:
-        """Retrieve candidate sections for ``query`` and score every sentence inside them."""
-        vector = self.embed(query)
+    def search(self, query: str, embedder: Embedder | None = None) -> Retrieval:
+        """Retrieve candidate sections for ``query`` and score every sentence inside them.
+
+        ``embedder`` may serve vectors already computed in one batch for this request.
+        """
+        embedder = embedder or self._embedder
+        vector = cast(Vectors, embedder.embed([query])[0])
         lexical, title_vectors = self._corpus_views()
         keyword_scores = lexical.scores(query)
 
@@ -120,12 +142,12 @@ class Retriever:
         scored.sort(key=lambda s: s.similarity, reverse=True)
 
         unknown = lexical.unknown_words(query)
+        known = self.known_part(query)
         known_part_similarity = 1.0
-        if unknown:
-            known = re.sub(
-                r"\b(" + "|".join(map(re.escape, unknown)) + r")\b", " ", query, flags=re.I
+        if known is not None:
+            known_part_similarity = (
+                float(embedder.embed([known])[0] @ vector) if terms(known) else 0.0
             )
-            known_part_similarity = float(self.embed(known) @ vector) if terms(known) else 0.0
         return Retrieval(
             query=query,
             vector=vector,

@@ -118,14 +118,22 @@ class SafetyTriage:
         self._vectors = embedder.embed([t for _, t in labels])
         self._benign = embedder.embed(list(BENIGN))
 
-    def check(self, message: str, history: Sequence[str] = ()) -> Flag | None:
-        """The most serious flag raised by ``message`` (read with recent user turns), if any."""
-        text = normalise(message)
-        parts = clauses(text)
+    def semantic_inputs(self, message: str) -> list[str]:
+        """The clauses the semantic layer embeds: affirmative ones of two words or more."""
+        return [c for c in clauses(normalise(message)) if not is_negated(c) and len(c.split()) >= 2]
+
+    def check(
+        self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
+    ) -> Flag | None:
+        """The most serious flag raised by ``message`` (read with recent user turns), if any.
+
+        ``embedder`` may serve vectors already computed in one batch for this request.
+        """
+        parts = clauses(normalise(message))
         current = " . ".join(affirmed(c) for c in parts)
         context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(h)))
         flags = self._rules(current, context)
-        semantic = self._semantic([c for c in parts if not is_negated(c)])
+        semantic = self._semantic(self.semantic_inputs(message), embedder or self._embedder)
         if semantic is not None:
             flags.append(semantic)
         return max(flags, key=lambda f: _RANK[f.kind], default=None)
@@ -139,12 +147,10 @@ class SafetyTriage:
                 found.append(Flag(rule.kind, rule.name, "rule"))
         return found
 
-    def _semantic(self, parts: list[str]) -> Flag | None:
-        parts = [p for p in parts if len(p.split()) >= 2]
+    def _semantic(self, parts: list[str], embedder: Embedder) -> Flag | None:
         if not parts:
             return None
-        vectors = self._embedder.embed(parts)
-        return self.semantic_flag(vectors)
+        return self.semantic_flag(embedder.embed(parts))
 
     def semantic_flag(self, vectors: Vectors) -> Flag | None:
         """The flag whose exemplars some clause vector matches closely, unless a look-alike

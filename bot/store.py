@@ -179,12 +179,10 @@ class ChromaStore:
 
     def query(self, vector: Vectors, k: int) -> list[ChunkHit]:
         """The ``k`` chunks nearest to ``vector``, best first."""
-        total = int(self._chunks.count())
-        if total == 0:
-            return []
+        # Chroma returns fewer than k results, not an error, when the collection is small.
         result = self._chunks.query(
             query_embeddings=[vector.tolist()],
-            n_results=min(k, total),
+            n_results=k,
             include=["metadatas", "documents", "distances"],
         )
         return [
@@ -204,11 +202,8 @@ class ChromaStore:
         Short questions ("what should I wear") match one sentence far better than the
         whole passage around it, so sentences are searched on their own too.
         """
-        total = int(self._sentences.count())
-        if total == 0:
-            return []
         result = self._sentences.query(
-            query_embeddings=[vector.tolist()], n_results=min(k, total), include=["metadatas"]
+            query_embeddings=[vector.tolist()], n_results=k, include=["metadatas"]
         )
         return [str(meta["chunk_id"]) for meta in result["metadatas"][0]]
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import socket
 import threading
 import time
@@ -116,8 +115,7 @@ def write_page(site: tuple[str, Path], name: str, bot: Bot, css: str = "", extra
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
-        if shutil.which("chromium") is None:
-            pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt")
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
