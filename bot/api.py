@@ -99,8 +99,9 @@ def _api_routes() -> APIRouter:
     @router.get("/health", response_model=Health, tags=["ops"])
     def health(services: ServicesDep) -> Health:
         """Ready when the model is loaded and the index has articles; 503 otherwise."""
-        services.store.check_model()
-        articles, chunks = services.store.counts()
+        store = services.store
+        store.check_model()
+        articles, chunks = store.counts()
         if chunks == 0:
             raise IndexNotReady("the knowledge index is empty; run `python ingest.py`")
         return Health(status="ok", articles=articles, chunks=chunks, model=services.embedder.name)

@@ -83,8 +83,7 @@ def main() -> int:
             f"re-ingest unchanged corpus:               {time.perf_counter() - t0:.2f} s, "
             f"{again.embedded} texts embedded"
         )
-        services.store.reset()
-        services.indexer.run(ROOT / "knowledge", progress=False)
+        services.indexer.run(ROOT / "knowledge", rebuild=True, progress=False)
         del services
 
         port = _free_port()

@@ -26,7 +26,12 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
         default=settings.knowledge_dir,
         help=f"folder of articles (default: {settings.knowledge_dir})",
     )
-    parser.add_argument("--rebuild", action="store_true", help="drop the index and start over")
+    parser.add_argument(
+        "--rebuild", action="store_true", help="build a new index from scratch (no reuse)"
+    )
+    parser.add_argument(
+        "--rollback", action="store_true", help="serve the previous index version again"
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser.parse_args(argv)
 
@@ -36,6 +41,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     args = parse_args(argv, settings)
     try:
+        if args.rollback:
+            with ingest_lock(settings.data_dir / "ingest.lock"):
+                record = build_services(settings).indexer.rollback()
+            print(
+                f"rolled back: version {record.version} serves again "
+                f"({record.previous} kept for a roll forward)"
+            )
+            return 0
         if not args.source.is_dir():
             print(f"error: {args.source}: no such folder", file=sys.stderr)
             return 2

@@ -12,10 +12,12 @@ from pathlib import Path
 import frontmatter
 import trafilatura
 from lxml import html as lxml_html
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from bot.errors import SourceError
 
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt")
+SUPPORTED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".pdf")
 
 # Inline styles that make text invisible to a reader but not to a scraper.
 _HIDDEN_STYLE = re.compile(
@@ -59,6 +61,11 @@ def discover(folder: Path) -> list[Path]:
 def load_article(path: Path, root: Path) -> Article:
     """Read one file into an :class:`Article`; raise :class:`SourceError` naming the reason."""
     source = path.relative_to(root).as_posix()
+    if path.suffix.lower() == ".pdf":
+        article = _from_pdf(path, source)
+        if not article.body.strip():
+            raise SourceError(source, "no text found in the PDF (a scanned image?)")
+        return article
     try:
         raw = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -140,6 +147,21 @@ def _from_html(raw: str, source: str) -> Article:
         url=str(canonical[0]).strip() if canonical else None,
         updated=None,
         body=_drop_leading_title((body or "").strip(), title),
+    )
+
+
+def _from_pdf(path: Path, source: str) -> Article:
+    try:
+        reader = PdfReader(str(path))
+        pages = [page.extract_text() or "" for page in reader.pages]
+        meta_title = reader.metadata.title if reader.metadata else None
+    except (PdfReadError, OSError, ValueError) as exc:
+        raise SourceError(source, f"cannot read the PDF ({exc.__class__.__name__})") from exc
+    text = "\n\n".join(p.strip() for p in pages if p.strip())
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    title = str(meta_title).strip() if meta_title else (lines[0] if lines else _stem_title(source))
+    return Article(
+        source=source, title=title, url=None, updated=None, body=_drop_leading_title(text, title)
     )
 
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Protocol, cast
 
 import numpy as np
 
@@ -14,7 +13,6 @@ from bot.embedding import Embedder, Vectors
 from bot.lexical import LexicalIndex, terms
 from bot.store import ChromaStore, ChunkHit
 
-_VERSION_CHECK_SECONDS = 1.0
 # Sections found by keywords alone are still considered: MiniLM misses rare exact terms.
 _LEXICAL_CANDIDATES = 3
 
@@ -55,18 +53,36 @@ class Retrieval:
         return max(best_passage, best_sentence)
 
 
+class IndexSource(Protocol):
+    """Where retrieval reads from: the active version, or one fixed version under test."""
+
+    def current(self) -> ChromaStore | None:
+        """The store to read, or None when there is no index yet."""
+        ...
+
+
+class FixedIndex:
+    """One given store, e.g. a new version being checked before it is switched on."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self._store = store
+
+    def current(self) -> ChromaStore | None:
+        """Always the same store."""
+        return self._store
+
+
 class Retriever:
     """Hybrid retrieval: Chroma for meaning (sections and sentences), BM25 for exact words."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, top_k: int = 6) -> None:
-        self._store = store
+    def __init__(self, index: IndexSource, embedder: Embedder, top_k: int = 6) -> None:
+        self._index = index
         self._embedder = embedder
         self._top_k = top_k
         self._lock = threading.Lock()
         self._lexical = LexicalIndex([], [])
         self._titles: dict[str, Vectors] = {}
-        self._lexical_version: tuple[int, int] | None = None
-        self._checked = -_VERSION_CHECK_SECONDS
+        self._views_of: str | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -75,33 +91,28 @@ class Retriever:
 
     def known_part(self, query: str) -> str | None:
         """The question without the words no article uses, or None if it has none."""
-        unknown = self.lexical_index().unknown_words(query)
+        store = self._index.current()
+        if store is None:
+            return None
+        unknown = self._corpus_views(store)[0].unknown_words(query)
         if not unknown:
             return None
         pattern = r"\b(" + "|".join(map(re.escape, unknown)) + r")\b"
         return " ".join(re.sub(pattern, " ", query, flags=re.I).split())
 
-    def _corpus_views(self) -> tuple[LexicalIndex, dict[str, Vectors]]:
-        """Keyword index and title vectors, rebuilt when the store's content changed."""
+    def _corpus_views(self, store: ChromaStore) -> tuple[LexicalIndex, dict[str, Vectors]]:
+        """Keyword index and title vectors of ``store``, built once per index version.
+
+        A version is never written to after it is switched on, so the views stay valid.
+        """
         with self._lock:
-            now = time.monotonic()
-            # Asking Chroma for its counts costs a millisecond or two; once a second is
-            # plenty to notice a re-ingest.
-            if now - self._checked < _VERSION_CHECK_SECONDS:
-                return self._lexical, self._titles
-            self._checked = now
-            version = self._store.version()
-            if version != self._lexical_version:
-                self._lexical = LexicalIndex(*self._store.sections())
-                titles = {src: rec.title for src, rec in self._store.manifest().items()}
+            if store.name != self._views_of:
+                self._lexical = LexicalIndex(*store.sections())
+                titles = {src: rec.title for src, rec in store.manifest().items()}
                 vectors = self._embedder.embed(list(titles.values()))
                 self._titles = dict(zip(titles, vectors, strict=True))
-                self._lexical_version = version
+                self._views_of = store.name
             return self._lexical, self._titles
-
-    def lexical_index(self) -> LexicalIndex:
-        """The keyword index of the current content."""
-        return self._corpus_views()[0]
 
     def search(self, query: str, embedder: Embedder | None = None) -> Retrieval:
         """Retrieve candidate sections for ``query`` and score every sentence inside them.
@@ -110,22 +121,25 @@ class Retriever:
         """
         embedder = embedder or self._embedder
         vector = cast(Vectors, embedder.embed([query])[0])
-        lexical, title_vectors = self._corpus_views()
+        store = self._index.current()
+        if store is None:
+            return Retrieval(query=query, vector=vector, passages=[], sentences=[])
+        lexical, title_vectors = self._corpus_views(store)
         keyword_scores = lexical.scores(query)
 
-        passages = self._store.query(vector, self._top_k)
+        passages = store.query(vector, self._top_k)
         seen = {p.id for p in passages}
-        extra = [c for c in self._store.nearest_sentences(vector, self._top_k) if c not in seen]
+        extra = [c for c in store.nearest_sentences(vector, self._top_k) if c not in seen]
         best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
         extra += [
             c for c in best_keyword[:_LEXICAL_CANDIDATES] if keyword_scores[c] > 0 and c not in seen
         ]
-        passages += self._store.chunks(list(dict.fromkeys(extra)), vector)
+        passages += store.chunks(list(dict.fromkeys(extra)), vector)
         passages.sort(key=lambda p: p.score, reverse=True)
 
         by_id = {p.id: p for p in passages}
         query_terms = set(terms(query))
-        rows = self._store.sentences(by_id)
+        rows = store.sentences(by_id)
         scored: list[ScoredSentence] = []
         if rows:
             sims = np.stack([r.vector for r in rows]) @ vector

@@ -1,4 +1,4 @@
-"""Building the long-lived objects once: the model, the store and the services over them."""
+"""Building the long-lived objects once: the model, the index and the services over them."""
 
 from __future__ import annotations
 
@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from bot.chat import ChatService
 from bot.config import Settings
 from bot.embedding import Embedder, SentenceTransformerEmbedder
+from bot.errors import IndexNotReady
 from bot.ingestion import Indexer
 from bot.retrieval import Retriever
 from bot.safety import SafetyTriage
 from bot.scope import ScopeClassifier
 from bot.store import ChromaStore, make_client
+from bot.verify import Verifier
+from bot.versions import ActiveIndex, VersionRegistry
 
 
 @dataclass
@@ -20,10 +23,19 @@ class Services:
 
     settings: Settings
     embedder: Embedder
-    store: ChromaStore
+    registry: VersionRegistry
+    index: ActiveIndex
     retriever: Retriever
     chat: ChatService
     indexer: Indexer
+
+    @property
+    def store(self) -> ChromaStore:
+        """The active index version; :class:`IndexNotReady` before the first ingest."""
+        store = self.index.current()
+        if store is None:
+            raise IndexNotReady("there is no knowledge index yet; run `python ingest.py`")
+        return store
 
 
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
@@ -31,15 +43,18 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     embedder = embedder or SentenceTransformerEmbedder(
         settings.resolve_model_path(), settings.model_name()
     )
-    store = ChromaStore(
+    registry = VersionRegistry(
         make_client(settings), settings.collection, embedder.name, embedder.dimension
     )
-    retriever = Retriever(store, embedder, settings.top_k)
+    index = ActiveIndex(registry)
+    retriever = Retriever(index, embedder, settings.top_k)
+    triage = SafetyTriage(embedder)
     return Services(
         settings=settings,
         embedder=embedder,
-        store=store,
+        registry=registry,
+        index=index,
         retriever=retriever,
-        chat=ChatService(settings, retriever, SafetyTriage(embedder), ScopeClassifier(embedder)),
-        indexer=Indexer(store, embedder),
+        chat=ChatService(settings, retriever, triage, ScopeClassifier(embedder)),
+        indexer=Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate),
     )

@@ -87,6 +87,11 @@ class ChromaStore:
             metadata={"model": self.model, "dimension": self.dimension},
         )
 
+    @property
+    def name(self) -> str:
+        """The collection-name stem of this index version."""
+        return self._name
+
     def check_model(self) -> None:
         """Raise :class:`IndexNotReady` if the index was built with another embedding model."""
         meta = self._chunks.metadata or {}
@@ -97,12 +102,19 @@ class ChromaStore:
                 "run `python ingest.py --rebuild`"
             )
 
-    def reset(self) -> None:
-        """Drop both collections and start empty."""
-        for coll in (self._chunks, self._sentences):
-            self._client.delete_collection(coll.name)
-        self._chunks = self._collection(f"{self._name}-chunks")
-        self._sentences = self._collection(f"{self._name}-sentences")
+    def copy_articles(self, source: ChromaStore, sources: Sequence[str]) -> int:
+        """Copy articles with their stored vectors from another version; nothing is embedded."""
+        copied = 0
+        for mine, theirs in ((self._chunks, source._chunks), (self._sentences, source._sentences)):
+            for start in range(0, len(sources), 50):
+                batch = list(sources[start : start + 50])
+                where = {"source": batch[0]} if len(batch) == 1 else {"source": {"$in": batch}}
+                got = theirs.get(where=where, include=["metadatas", "documents", "embeddings"])
+                rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+                _add(mine, rows, np.asarray(got["embeddings"], dtype=np.float32))
+                if mine is self._chunks:
+                    copied += len(rows)
+        return copied
 
     def manifest(self) -> dict[str, ArticleRecord]:
         """Every indexed article, keyed by its source path."""

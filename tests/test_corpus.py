@@ -126,3 +126,36 @@ def test_content_hash_changes_with_content(tmp_path: Path) -> None:
     first = load_article(tmp_path / "a.md", tmp_path).content_hash
     write(tmp_path, "a.md", "# A\n\ntwo")
     assert load_article(tmp_path / "a.md", tmp_path).content_hash != first
+
+
+def make_pdf(path: Path, title: str | None, lines: list[str]) -> None:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=12)
+    for line in lines:
+        pdf.multi_cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+
+
+def test_pdf_text_and_title(tmp_path: Path) -> None:
+    make_pdf(
+        tmp_path / "guide.pdf",
+        "Home Stretches",
+        ["Stretch your hips gently every morning.", "Hold each stretch for thirty seconds."],
+    )
+    article = load_article(tmp_path / "guide.pdf", tmp_path)
+    assert article.title == "Home Stretches"
+    assert "Stretch your hips gently" in article.body
+    assert "thirty seconds" in article.body
+
+
+def test_broken_and_empty_pdfs_are_named(tmp_path: Path) -> None:
+    write(tmp_path, "broken.pdf", b"%PDF-1.4 this is not really a pdf")
+    make_pdf(tmp_path / "blank.pdf", None, [])
+    reasons = {e.source: e.reason for e in iter_articles(tmp_path) if isinstance(e, SourceError)}
+    assert "cannot read the PDF" in reasons["broken.pdf"]
+    assert "no text found" in reasons["blank.pdf"]
