@@ -17,10 +17,12 @@ from fastapi.responses import JSONResponse
 from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.admin import RefreshJob, admin_router
 from bot.chat import SUGGESTIONS, ChatService
 from bot.config import Settings
 from bot.errors import BotError, IndexNotReady
-from bot.feedback import FeedbackStore
+from bot.feedback import FeedbackStore, RecentQuestions
+from bot.gaps import GapLog
 from bot.ratelimit import RateLimited, RateLimiter
 from bot.schemas import ChatReply, ChatRequest, FeedbackRequest, Health, WidgetConfig
 from bot.services import Services, build_services
@@ -35,9 +37,14 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading the model takes seconds: do it off the event loop, once per process.
-        app.state.services = await run_in_threadpool(build, settings)
+        services = await run_in_threadpool(build, settings)
+        app.state.services = services
         app.state.feedback = FeedbackStore(settings.data_dir / "feedback.sqlite3")
+        app.state.gaps = GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days)
+        app.state.recent = RecentQuestions()
+        app.state.refresh = RefreshJob(services)
         yield
+        app.state.refresh.wait(timeout=60)
 
     app = FastAPI(
         title=f"{settings.clinic_name} assistant",
@@ -50,7 +57,7 @@ def create_app(
     if settings.origins:
         # Only the clinic's own sites may call the API from a browser; no cookies are used.
         app.add_middleware(
-            CORSMiddleware,
+            PublicCORS,
             allow_origins=settings.origins,
             allow_credentials=False,
             allow_methods=["GET", "POST"],
@@ -61,7 +68,19 @@ def create_app(
     _install_error_handlers(app)
     app.include_router(_api_routes())
     app.include_router(web_router())
+    if settings.admin_token is not None:
+        app.include_router(admin_router())
     return app
+
+
+class PublicCORS(CORSMiddleware):
+    """CORS for the public API only: the admin API is never opened to other origins."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/admin"):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 def get_services(request: Request) -> Services:
@@ -120,14 +139,16 @@ def _api_routes() -> APIRouter:
         )
 
     @router.post("/api/chat", response_model=ChatReply, tags=["chat"], dependencies=[RateLimit])
-    def chat(body: ChatRequest, service: ChatDep) -> ChatReply:
+    def chat(body: ChatRequest, service: ChatDep, request: Request) -> ChatReply:
         """Answer a visitor's message from the clinic's articles.
 
         The reply's ``type`` says what kind of answer it is (an article answer, no answer,
         a booking referral, a safety message...). Every reply carries the medical disclaimer
         and how to book; answers cite the articles they were taken from.
         """
-        return service.reply(body)
+        reply = service.reply(body)
+        _note_gap(request, body.message, reply)
+        return reply
 
     @router.post("/api/chat/stream", tags=["chat"], dependencies=[RateLimit])
     async def chat_stream(body: ChatRequest, service: ChatDep, request: Request) -> Any:
@@ -137,13 +158,20 @@ def _api_routes() -> APIRouter:
         ``session_id``), then ``delta`` events with ``text`` to append, then ``done``.
         """
         reply = await run_in_threadpool(service.reply, body)
+        await run_in_threadpool(_note_gap, request, body.message, reply)
+        answer_id = uuid.uuid4().hex
+        if reply.type in ("answer", "no_answer"):
+            request.app.state.recent.remember(answer_id, body.message)
         delay = request.app.state.settings.stream_delay_ms / 1000
-        return EventSourceResponse(_stream(reply, uuid.uuid4().hex, delay), ping=15)
+        return EventSourceResponse(_stream(reply, answer_id, delay), ping=15)
 
     @router.post("/api/feedback", status_code=204, tags=["chat"], dependencies=[RateLimit])
-    def feedback(body: FeedbackRequest, store: FeedbackDep) -> None:
+    def feedback(body: FeedbackRequest, store: FeedbackDep, request: Request) -> None:
         """Record a thumbs up or down on an answer (no personal data is kept)."""
         store.add(body.answer_id, body.rating, body.comment)
+        question = request.app.state.recent.question(body.answer_id)
+        if body.rating == "down" and question:
+            request.app.state.gaps.record(question, "thumbs_down")
 
     return router
 
@@ -159,10 +187,20 @@ async def _stream(reply: ChatReply, answer_id: str, delay: float) -> AsyncIterat
     yield {"event": "done", "data": json.dumps({"id": answer_id})}
 
 
+def _note_gap(request: Request, message: str, reply: ChatReply) -> None:
+    """Questions the articles could not serve become content gaps for staff."""
+    if reply.type in ("no_answer", "out_of_scope"):
+        request.app.state.gaps.record(message, reply.type)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(BotError)
     async def bot_error(_: Request, exc: BotError) -> JSONResponse:
-        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        headers: dict[str, str] | None = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+        elif exc.http_status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
         return JSONResponse({"error": exc.message}, status_code=exc.http_status, headers=headers)
 
     @app.exception_handler(RequestValidationError)

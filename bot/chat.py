@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from bot.answer import ADVICE_COVERAGE_FLOOR, COVERAGE_FLOOR, compose
 from bot.config import Settings
 from bot.embedding import Prefetched
-from bot.intents import Intent, classify
+from bot.intents import Intent, classify, practical_words
 from bot.retrieval import Retriever
 from bot.safety import Flag, SafetyTriage
 from bot.schemas import Booking, ChatReply, ChatRequest, ReplyType, Source, Turn
@@ -89,6 +89,12 @@ class ChatService:
             return self._make("booking", self._booking_text(), request)
         if clearly_off_topic(message):
             return self._make("out_of_scope", self._scope_text(), request)
+
+        # Prices, insurance, hours, parking: if no article mentions the word, only the front
+        # desk knows, and a loosely related article would mislead.
+        unknown = {w.lower() for w in self._retriever.unknown_words(query)}
+        if any(w.lower() in unknown for w in practical_words(message)):
+            return self._make("no_answer", self._front_desk_text(), request)
 
         advice = advice_kind(message)
         retrieval = self._retriever.search(query, batch)
@@ -181,6 +187,14 @@ class ChatService:
 
     def _booking_text(self) -> str:
         return f"We'd be glad to see you. You can {self._contact()}."
+
+    def _front_desk_text(self) -> str:
+        phone = f"call us at {self._settings.phone}" if self._settings.phone else "contact us"
+        return (
+            "I don't have an article about that. Our front desk can help with prices, "
+            f"insurance, opening hours and directions: please {phone} or visit "
+            f"{self._settings.booking_url}."
+        )
 
     def _no_answer_text(self) -> str:
         return (

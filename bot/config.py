@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DISCLAIMER = (
@@ -52,6 +52,11 @@ class Settings(BaseSettings):
 
     allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
     rate_limit: str = Field("30/minute", description="Chat requests per client address.")
+    admin_token: SecretStr | None = Field(
+        None, description="Enables the admin API and staff page; sent as a Bearer token."
+    )
+    admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
+    gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )

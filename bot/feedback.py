@@ -6,6 +6,7 @@ import re
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
@@ -45,3 +46,27 @@ class FeedbackStore:
                 "SELECT answer_id, rating, comment FROM feedback ORDER BY created"
             ).fetchall()
         return [(str(a), str(r), c) for a, r, c in rows]
+
+
+class RecentQuestions:
+    """The question behind each recent answer id, so a thumbs-down can name its question.
+
+    Kept in memory only, and only the last ``size`` answers.
+    """
+
+    def __init__(self, size: int = 5000) -> None:
+        self._size = size
+        self._items: OrderedDict[str, str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, answer_id: str, question: str) -> None:
+        """Note which question an answer id answered."""
+        with self._lock:
+            self._items[answer_id] = question
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+    def question(self, answer_id: str) -> str | None:
+        """The question for ``answer_id``, if it is recent."""
+        with self._lock:
+            return self._items.get(answer_id)

@@ -40,6 +40,20 @@ _BOOKING = [
 ]
 
 
+_PRACTICAL = re.compile(
+    r"\b(insurance|insured|covered|cover|copay|co-pay|hsa|fsa|cost|costs|price|prices|pricing|"
+    r"fee|fees|charge|pay|payment|credit|cash|discount|refund|cancel\w*|parking|park|address|"
+    r"directions|located|location|hours|open|opening|closed|weekends?|sundays?|saturdays?|"
+    r"gift)\b",
+    re.IGNORECASE,
+)
+
+
+def practical_words(message: str) -> list[str]:
+    """Words about prices, insurance, hours, parking and the like ("front desk" questions)."""
+    return [m.group(0) for m in _PRACTICAL.finditer(message)]
+
+
 def classify(message: str) -> Intent:
     """Greeting, thanks, booking, or an ordinary question for the articles."""
     if _GREETING.match(message):

@@ -89,6 +89,11 @@ class Retriever:
         """The model retrieval embeds questions with."""
         return self._embedder
 
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words of ``query`` that no article of the active version uses."""
+        store = self._index.current()
+        return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
+
     def known_part(self, query: str) -> str | None:
         """The question without the words no article uses, or None if it has none."""
         store = self._index.current()

@@ -5,11 +5,19 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import uvicorn
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from bot.api import create_app
@@ -18,6 +26,19 @@ from bot.embedding import SentenceTransformerEmbedder, Vectors
 from bot.services import Services, build_services
 
 ROOT = Path(__file__).resolve().parent.parent
+MOXA_ARTICLE = """---
+title: Moxibustion
+url: /blog/moxibustion
+updated: 2026-11-20
+---
+# Moxibustion
+
+## What is moxibustion?
+
+Moxibustion warms acupuncture points by burning dried mugwort, called moxa, just above the
+skin. The gentle heat relaxes tight muscles and is often paired with acupuncture for
+chronic back pain.
+"""
 KNOWLEDGE = ROOT / "knowledge"
 
 
@@ -90,3 +111,62 @@ def client(indexed: Services) -> Iterator[TestClient]:
     app = create_app(indexed.settings, build=lambda _settings: indexed)
     with TestClient(app) as test_client:
         yield test_client
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LiveServer:
+    url: str
+    app: FastAPI
+
+
+@contextmanager
+def live_server(services: Services, **overrides: Any) -> Iterator[LiveServer]:
+    """A real uvicorn server over ``services`` on a free loopback port."""
+    port = free_port()
+    settings = services.settings.model_copy(update=overrides)
+    app = create_app(settings, build=lambda _s: services)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 30
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "server did not start"
+    try:
+        yield LiveServer(url=f"http://127.0.0.1:{port}", app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, driven by playwright (never a downloaded browser)."""
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        launched = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()

@@ -8,31 +8,17 @@ from __future__ import annotations
 
 import functools
 import http.server
-import socket
 import threading
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
+from conftest import LiveServer, free_port, live_server
 
-from bot.api import create_app
 from bot.services import Services
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 HOSTILE_CSS = """
 * { color: #ff00ff !important; font-size: 31px !important; font-family: cursive !important;
     letter-spacing: 3px !important; box-sizing: content-box !important; }
@@ -43,34 +29,11 @@ div, section, button, textarea, a, p, span { background: yellow !important;
 """
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Bot:
-    url: str
-    app: object
-
-
-def serve_bot(services: Services, origin: str, rate_limit: str) -> Iterator[Bot]:
-    port = free_port()
-    settings = services.settings.model_copy(
-        update={"allowed_origins": origin, "rate_limit": rate_limit, "stream_delay_ms": 10}
-    )
-    app = create_app(settings, build=lambda _s: services)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    assert server.started, "bot server did not start"
-    yield Bot(url=f"http://127.0.0.1:{port}", app=app)
-    server.should_exit = True
-    thread.join(timeout=10)
+def serve_bot(services: Services, origin: str, rate_limit: str) -> Iterator[LiveServer]:
+    with live_server(
+        services, allowed_origins=origin, rate_limit=rate_limit, stream_delay_ms=10
+    ) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -91,16 +54,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
 
 
 @pytest.fixture(scope="module")
-def bot(indexed: Services, site: tuple[str, Path]) -> Iterator[Bot]:
+def bot(indexed: Services, site: tuple[str, Path]) -> Iterator[LiveServer]:
     yield from serve_bot(indexed, site[0], "1000/minute")
 
 
 @pytest.fixture(scope="module")
-def strict_bot(indexed: Services, site: tuple[str, Path]) -> Iterator[Bot]:
+def strict_bot(indexed: Services, site: tuple[str, Path]) -> Iterator[LiveServer]:
     yield from serve_bot(indexed, site[0], "2/minute")
 
 
-def write_page(site: tuple[str, Path], name: str, bot: Bot, css: str = "", extra: str = "") -> str:
+def write_page(
+    site: tuple[str, Path], name: str, bot: LiveServer, css: str = "", extra: str = ""
+) -> str:
     base, root = site
     (root / name).write_text(
         f"<!doctype html><html><head><meta charset='utf-8'><title>{name}</title>"
@@ -110,18 +75,6 @@ def write_page(site: tuple[str, Path], name: str, bot: Bot, css: str = "", extra
         f'<script src="{bot.url}/widget.js" defer></script></body></html>'
     )
     return f"{base}/{name}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed; .ci/run installs it with apt")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
