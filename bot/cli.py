@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
+from bot.crawler import Crawler
 from bot.errors import BotError
 from bot.ingestion import ingest_lock
 from bot.services import build_services
@@ -33,6 +34,16 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
         "--rollback", action="store_true", help="serve the previous index version again"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--sitemap", metavar="URL", help="also fetch the pages of this sitemap into SOURCE/site"
+    )
+    parser.add_argument(
+        "--url",
+        metavar="URL",
+        action="append",
+        default=[],
+        help="also fetch this page into SOURCE/site (repeatable)",
+    )
     return parser.parse_args(argv)
 
 
@@ -54,6 +65,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 2
         # Take the lock before loading the model, so a second ingest is refused at once.
         with ingest_lock(settings.data_dir / "ingest.lock"):
+            crawl_failures: list[str] = []
+            if args.sitemap or args.url:
+                crawler = Crawler(
+                    concurrency=settings.crawl_concurrency,
+                    timeout=settings.crawl_timeout,
+                    retries=settings.crawl_retries,
+                )
+                crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
+                print(crawl.summary())
+                crawl_failures = crawl.failures
             services = build_services(settings)
             report = services.indexer.run(
                 args.source, rebuild=args.rebuild, progress=not args.quiet
@@ -62,6 +83,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     print(report.summary())
-    for failure in report.failures:
+    for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
-    return 1 if report.failures else 0
+    return 1 if report.failures or crawl_failures else 0

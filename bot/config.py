@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
+    crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
+    crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")
+    crawl_retries: int = Field(3, ge=1, le=10, description="Tries per page (with backoff).")
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )

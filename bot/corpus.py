@@ -131,6 +131,10 @@ def _from_html(raw: str, source: str) -> Article:
     _strip_hidden(tree)
     title = _html_title(tree) or _stem_title(source)
     canonical = tree.xpath("//link[@rel='canonical']/@href")
+    updated = tree.xpath(
+        "//meta[@name='bot:updated' or @property='article:modified_time' or "
+        "@name='last-modified']/@content"
+    )
     cleaned = lxml_html.tostring(tree, encoding="unicode")
     body = trafilatura.extract(
         cleaned,
@@ -145,7 +149,7 @@ def _from_html(raw: str, source: str) -> Article:
         source=source,
         title=title,
         url=str(canonical[0]).strip() if canonical else None,
-        updated=None,
+        updated=str(updated[0]).strip()[:10] if updated else None,
         body=_drop_leading_title((body or "").strip(), title),
     )
 

@@ -1,0 +1,238 @@
+"""Fetching the clinic's website politely into a folder the ingest reads like any other.
+
+Pages are saved as HTML files (PDFs as PDFs) under one folder, with their canonical URL and
+last-modified time written into the page, so the ordinary HTML loader extracts them. A page
+that disappears from the sitemap is deleted from the folder, and so from the next index.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import re
+import time
+import urllib.robotparser
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit, urlunsplit
+from xml.etree import ElementTree
+
+import httpx
+
+USER_AGENT = "ClinicBot/0.1 (+knowledge refresh)"
+_MAX_REDIRECTS = 5
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@dataclass
+class CrawlReport:
+    """What a crawl fetched, skipped and removed."""
+
+    saved: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line per outcome, for the CLI."""
+        lines = [
+            f"site: {len(self.saved)} page(s) saved, {len(self.removed)} removed, "
+            f"{len(self.failures)} skipped"
+        ]
+        return "\n".join(lines + [f"  - {f}" for f in self.failures])
+
+
+@dataclass(frozen=True)
+class Page:
+    """A URL to fetch, with the sitemap's last-modified time if it gave one."""
+
+    url: str
+    lastmod: str | None = None
+
+
+def page_file(url: str, suffix: str = ".html") -> str:
+    """A stable, readable file name for a URL."""
+    parts = urlsplit(url)
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{parts.path}-{parts.query}".lower()).strip("-") or "home"
+    digest = hashlib.sha1(url.encode()).hexdigest()[:8]
+    return f"{slug[:60]}-{digest}{suffix}"
+
+
+def _normal(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
+
+
+class Crawler:
+    """Fetches pages of one site with a concurrency limit, timeouts, retries and robots.txt."""
+
+    def __init__(
+        self,
+        *,
+        concurrency: int = 4,
+        timeout: float = 10.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._semaphore = asyncio.Semaphore(concurrency)
+        self._timeout = timeout
+        self._retries = retries
+        self._backoff = backoff
+        self._transport = transport
+        self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
+        self._robots_lock = asyncio.Lock()
+
+    def crawl(
+        self, folder: Path, *, sitemap: str | None = None, urls: list[str] | None = None
+    ) -> CrawlReport:
+        """Mirror the sitemap's pages (or ``urls``) into ``folder``; remove vanished ones."""
+        return asyncio.run(self._crawl(folder, sitemap, urls or []))
+
+    async def _crawl(self, folder: Path, sitemap: str | None, urls: list[str]) -> CrawlReport:
+        report = CrawlReport()
+        folder.mkdir(parents=True, exist_ok=True)
+        async with httpx.AsyncClient(
+            timeout=self._timeout,
+            follow_redirects=False,
+            transport=self._transport,
+            headers={"User-Agent": USER_AGENT},
+        ) as client:
+            pages = [Page(u) for u in urls]
+            if sitemap:
+                try:
+                    pages += await self._sitemap(client, sitemap)
+                except (httpx.HTTPError, ElementTree.ParseError, ValueError) as exc:
+                    report.failures.append(f"{sitemap}: cannot read the sitemap ({exc})")
+                    return report  # keep every page we have rather than delete them all
+            results = await asyncio.gather(*(self._save(client, p, folder) for p in pages))
+        keep: set[str] = set()
+        for page, (name, problem) in zip(pages, results, strict=True):
+            if problem:
+                report.failures.append(f"{page.url}: {problem}")
+                # A page that failed this time keeps its last good copy.
+                keep.update({page_file(page.url, ".html"), page_file(page.url, ".pdf")})
+            if name:
+                keep.add(name)
+                report.saved.append(page.url)
+        for old in folder.iterdir():
+            if old.is_file() and old.name not in keep:
+                old.unlink()
+                report.removed.append(old.name)
+        return report
+
+    async def _sitemap(self, client: httpx.AsyncClient, url: str, depth: int = 0) -> list[Page]:
+        response = await self._get(client, url)
+        root = ElementTree.fromstring(response.content)
+        if root.tag == f"{_SITEMAP_NS}sitemapindex" and depth == 0:
+            pages: list[Page] = []
+            for node in root.iter(f"{_SITEMAP_NS}loc"):
+                if node.text and self._same_site(url, node.text.strip()):
+                    pages += await self._sitemap(client, node.text.strip(), depth + 1)
+            return pages
+        pages = []
+        for entry in root.iter(f"{_SITEMAP_NS}url"):
+            loc = entry.findtext(f"{_SITEMAP_NS}loc")
+            if loc and self._same_site(url, loc.strip()):
+                pages.append(Page(loc.strip(), entry.findtext(f"{_SITEMAP_NS}lastmod")))
+        return pages
+
+    @staticmethod
+    def _same_site(base: str, url: str) -> bool:
+        return urlsplit(base).netloc.lower() == urlsplit(url).netloc.lower()
+
+    async def _allowed(self, client: httpx.AsyncClient, url: str) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        async with self._robots_lock:  # one robots.txt fetch per site, shared by all pages
+            if origin not in self._robots:
+                parser = urllib.robotparser.RobotFileParser()
+                try:
+                    response = await self._get(client, origin + "/robots.txt")
+                    # No robots.txt (4xx) allows everything, as the standard says.
+                    parser.parse(response.text.splitlines() if response.status_code == 200 else [])
+                except httpx.HTTPError:
+                    # Unreachable robots.txt: fetch nothing rather than guess.
+                    parser.parse(["User-agent: *", "Disallow: /"])
+                self._robots[origin] = parser
+        return self._robots[origin].can_fetch(USER_AGENT, url)
+
+    async def _get(self, client: httpx.AsyncClient, url: str) -> httpx.Response:
+        """GET with retries and exponential backoff on timeouts, network errors and 5xx."""
+        for attempt in range(self._retries):
+            try:
+                async with self._semaphore:
+                    response = await client.get(url)
+                if response.status_code < 500:
+                    return response
+                error: Exception = httpx.HTTPStatusError(
+                    f"HTTP {response.status_code}", request=response.request, response=response
+                )
+            except httpx.TransportError as exc:  # timeouts and connection failures
+                error = exc
+            if attempt + 1 < self._retries:
+                await asyncio.sleep(self._backoff * 2**attempt)
+        raise error
+
+    async def _save(
+        self, client: httpx.AsyncClient, page: Page, folder: Path
+    ) -> tuple[str | None, str | None]:
+        """Fetch one page into ``folder``: (file name, None) or (None, why it was skipped)."""
+        url, seen = page.url, {_normal(page.url)}
+        try:
+            for _ in range(_MAX_REDIRECTS + 1):
+                if not await self._allowed(client, url):
+                    return None, "disallowed by robots.txt"
+                response = await self._get(client, url)
+                if response.is_redirect:
+                    target = urljoin(url, response.headers.get("location", ""))
+                    if not self._same_site(page.url, target):
+                        return None, f"redirects off the site to {target}"
+                    if _normal(target) in seen:
+                        return None, "redirect loop"
+                    seen.add(_normal(target))
+                    url = target
+                    continue
+                break
+            else:
+                return None, "too many redirects"
+        except httpx.TimeoutException:
+            return None, "timed out"
+        except (httpx.HTTPError, ValueError) as exc:
+            return None, f"cannot fetch ({exc.__class__.__name__}: {exc})"
+        if response.status_code != 200:
+            return None, f"HTTP {response.status_code}"
+        kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        updated = page.lastmod or _header_date(response.headers.get("last-modified"))
+        if kind == "application/pdf":
+            name = page_file(page.url, ".pdf")
+            (folder / name).write_bytes(response.content)
+            return name, None
+        if kind not in ("text/html", "application/xhtml+xml"):
+            return None, f"not an HTML page ({kind or 'no content type'})"
+        name = page_file(page.url)
+        (folder / name).write_text(_annotate(response.text, url, updated), encoding="utf-8")
+        return name, None
+
+
+def _header_date(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return parsedate_to_datetime(value).date().isoformat()
+    except (TypeError, ValueError):
+        return None
+
+
+def _annotate(page: str, url: str, updated: str | None) -> str:
+    """Record the page's URL and date in its head, where the HTML loader looks for them."""
+    tags = ""
+    if not re.search(r"<link[^>]+rel=[\"']?canonical", page, re.I):
+        tags += f'<link rel="canonical" href="{html.escape(url)}">'
+    if updated:
+        tags += f'<meta name="bot:updated" content="{html.escape(updated)}">'
+    tags += f'<meta name="bot:fetched" content="{time.strftime("%Y-%m-%d")}">'
+    if re.search(r"<head[^>]*>", page, re.I):
+        return re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + tags, page, count=1, flags=re.I)
+    return f"<head>{tags}</head>{page}"
