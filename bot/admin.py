@@ -16,7 +16,15 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from bot.corpus import SUPPORTED_SUFFIXES, load_article
-from bot.errors import BotError, IngestLocked, SourceError
+from bot.errors import (
+    BadUpload,
+    BotError,
+    IngestLocked,
+    NotFound,
+    SourceError,
+    TooLarge,
+    Unauthorized,
+)
 from bot.gaps import GapLog
 from bot.ingestion import ingest_lock
 from bot.services import Services
@@ -27,34 +35,6 @@ ADMIN_CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-
-
-class Unauthorized(BotError):
-    """Missing or wrong admin token."""
-
-    http_status = 401
-    exit_code = 8
-
-
-class NotFound(BotError):
-    """No such article."""
-
-    http_status = 404
-    exit_code = 9
-
-
-class BadUpload(BotError):
-    """An uploaded article was refused; the message says why."""
-
-    http_status = 422
-    exit_code = 2
-
-
-class TooLarge(BotError):
-    """An uploaded article is over the size limit."""
-
-    http_status = 413
-    exit_code = 2
 
 
 @dataclass

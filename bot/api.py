@@ -20,10 +20,10 @@ from starlette.concurrency import run_in_threadpool
 from bot.admin import RefreshJob, admin_router
 from bot.chat import SUGGESTIONS, ChatService
 from bot.config import Settings
-from bot.errors import BotError, IndexNotReady
+from bot.errors import BotError, IndexNotReady, RateLimited
 from bot.feedback import FeedbackStore, RecentQuestions
 from bot.gaps import GapLog
-from bot.ratelimit import RateLimited, RateLimiter
+from bot.ratelimit import RateLimiter
 from bot.schemas import ChatReply, ChatRequest, FeedbackRequest, Health, WidgetConfig
 from bot.services import Services, build_services
 from bot.web import security_headers, web_router

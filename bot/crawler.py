@@ -13,6 +13,7 @@ import html
 import re
 import time
 import urllib.robotparser
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -88,7 +89,13 @@ class Crawler:
         self, folder: Path, *, sitemap: str | None = None, urls: list[str] | None = None
     ) -> CrawlReport:
         """Mirror the sitemap's pages (or ``urls``) into ``folder``; remove vanished ones."""
-        return asyncio.run(self._crawl(folder, sitemap, urls or []))
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return asyncio.run(self._crawl(folder, sitemap, urls or []))
+        # Called from code that already runs an event loop: crawl on a loop of its own.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, self._crawl(folder, sitemap, urls or [])).result()
 
     async def _crawl(self, folder: Path, sitemap: str | None, urls: list[str]) -> CrawlReport:
         report = CrawlReport()

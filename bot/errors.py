@@ -45,3 +45,58 @@ class IngestLocked(BotError):
 
     http_status = 409
     exit_code = 4
+
+
+class Unauthorized(BotError):
+    """Missing or wrong admin token."""
+
+    http_status = 401
+    exit_code = 8
+
+
+class NotFound(BotError):
+    """No such article."""
+
+    http_status = 404
+    exit_code = 9
+
+
+class BadUpload(BotError):
+    """An uploaded article was refused; the message says why."""
+
+    http_status = 422
+    exit_code = 2
+
+
+class TooLarge(BotError):
+    """An uploaded article is over the size limit."""
+
+    http_status = 413
+    exit_code = 2
+
+
+class RateLimited(BotError):
+    """Too many requests from one client address."""
+
+    http_status = 429
+    exit_code = 5
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Too many messages in a short time. Please wait {retry_after} seconds and try again."
+        )
+        self.retry_after = retry_after
+
+
+class CheckFailed(BotError):
+    """The new version failed a check; the old one keeps serving."""
+
+    http_status = 409
+    exit_code = 7
+
+
+class NothingToRollBack(BotError):
+    """There is no previous version to go back to."""
+
+    http_status = 409
+    exit_code = 6

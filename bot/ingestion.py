@@ -15,8 +15,8 @@ from tqdm import tqdm
 from bot.chunking import Chunker
 from bot.corpus import Article, iter_articles
 from bot.embedding import Embedder
-from bot.errors import BotError, IngestLocked, SourceError
-from bot.verify import CheckFailed, Verifier, load_golden
+from bot.errors import BotError, CheckFailed, IngestLocked, SourceError
+from bot.verify import Verifier, load_golden
 from bot.versions import ActiveRecord, VersionRegistry
 
 # Below this many chunks to embed a bar would only flicker.

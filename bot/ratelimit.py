@@ -9,20 +9,7 @@ from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from bot.errors import BotError
-
-
-class RateLimited(BotError):
-    """Too many requests from one client address."""
-
-    http_status = 429
-    exit_code = 5
-
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(
-            f"Too many messages in a short time. Please wait {retry_after} seconds and try again."
-        )
-        self.retry_after = retry_after
+from bot.errors import RateLimited
 
 
 class RateLimiter:

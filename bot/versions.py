@@ -15,17 +15,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from bot.errors import BotError
+from bot.errors import NothingToRollBack
 from bot.store import ChromaStore
 
 _RECHECK_SECONDS = 1.0
-
-
-class NothingToRollBack(BotError):
-    """There is no previous version to go back to."""
-
-    http_status = 409
-    exit_code = 6
 
 
 @dataclass(frozen=True)

@@ -243,3 +243,14 @@ def test_ingest_cli_with_sitemap(site, tmp_path: Path, knowledge_copy: Path) -> 
     assert "site: 4 page(s) saved, 0 removed, 6 skipped" in result.stdout
     assert f"error: {base}/slow: timed out" in result.stderr
     assert "articles: 13 (13 new" in result.stdout  # 9 clinic articles + 4 pages
+
+
+def test_crawl_works_from_inside_a_running_event_loop(site, tmp_path: Path) -> None:
+    import asyncio
+
+    base, _ = site
+
+    async def from_async_code():
+        return crawler().crawl(tmp_path / "site", urls=[f"{base}/a"])
+
+    assert asyncio.run(from_async_code()).saved == [f"{base}/a"]

@@ -17,9 +17,9 @@ from conftest import ROOT, live_server
 
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
+from bot.errors import CheckFailed
 from bot.schemas import ChatRequest
 from bot.services import Services, build_services
-from bot.verify import CheckFailed
 
 
 def fresh(tmp_path: Path, model: SentenceTransformerEmbedder) -> Services:
