@@ -46,9 +46,6 @@ class LexicalIndex:
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 
-    def __len__(self) -> int:
-        return len(self._ids)
-
     def scores(self, query: str) -> dict[str, float]:
         """BM25 score of every section for ``query``, scaled so the best is 1 (0 if no match)."""
         if self._bm25 is None:

@@ -146,10 +146,6 @@ class ChromaStore:
         ]
         return list(got["ids"]), texts
 
-    def version(self) -> tuple[int, int]:
-        """Cheap marker that changes when the index content changes."""
-        return int(self._chunks.count()), int(self._sentences.count())
-
     def counts(self) -> tuple[int, int]:
         """(articles, chunks) in the index."""
         return len(self.manifest()), int(self._chunks.count())

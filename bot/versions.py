@@ -122,12 +122,6 @@ class ActiveIndex:
                     self._version = version
             return self._store
 
-    @property
-    def version(self) -> str | None:
-        """The version :meth:`current` last returned."""
-        self.current()
-        return self._version
-
     def invalidate(self) -> None:
         """Look at the record again on the next call (after a switch in this process)."""
         with self._lock:
