@@ -311,3 +311,33 @@ def test_host_css_leaves_the_widget_unchanged(page, site, bot) -> None:
     page.click(W + ".launcher")
     page.locator(W + ".chip").first.wait_for()
     assert page.evaluate(STYLE_PROBE) == plain
+
+
+CONTRAST_PROBE = """() => {
+  const root = document.querySelector('#clinic-bot-widget').shadowRoot;
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const bg = (el) => { for (; el; el = el.parentElement || el.getRootNode().host) {
+      const c = getComputedStyle(el).backgroundColor;
+      if (c && !c.startsWith('rgba(0, 0, 0, 0)')) return c; } return 'rgb(255, 255, 255)'; };
+  return [...root.querySelectorAll('h2, .hbtn, .disclaimer, .msg, .chip, textarea, .send, .book')]
+    .map(el => { const a = lum(rgb(getComputedStyle(el).color)), b = lum(rgb(bg(el)));
+      return [el.className || el.tagName, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)]; });
+}"""
+
+
+@pytest.mark.parametrize("color", [None, "#f5d76e"])
+def test_text_contrast_is_at_least_4_5(page, site, bot, color) -> None:
+    extra = f' data-color="{color}"' if color else ""
+    base, root = site
+    (root / "contrast.html").write_text(
+        f'<!doctype html><html><body><script src="{bot.url}/widget.js"{extra} defer>'
+        "</script></body></html>"
+    )
+    page.goto(f"{base}/contrast.html")
+    page.click(W + ".launcher")
+    page.locator(W + ".chip").first.wait_for()
+    ratios = page.evaluate(CONTRAST_PROBE)
+    assert ratios and all(ratio >= 4.5 for _, ratio in ratios), ratios
