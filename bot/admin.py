@@ -9,13 +9,14 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from bot.corpus import SUPPORTED_SUFFIXES, load_article
+from bot.deps import ServicesDep
 from bot.errors import (
     BadUpload,
     BotError,
@@ -130,14 +131,6 @@ def require_token(request: Request) -> None:
         or not hmac.compare_digest(given.strip().encode(), expected.get_secret_value().encode())
     ):
         raise Unauthorized("a valid admin token is required (Authorization: Bearer ...)")
-
-
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
-ServicesDep = Annotated[Services, Depends(_services)]
 
 
 def _article_path(services: Services, name: str) -> Path:

@@ -20,6 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.admin import RefreshJob, admin_router
 from bot.chat import SUGGESTIONS, ChatService
 from bot.config import Settings
+from bot.deps import ServicesDep
 from bot.errors import BotError, IndexNotReady, RateLimited
 from bot.feedback import FeedbackStore, RecentQuestions
 from bot.gaps import GapLog
@@ -83,13 +84,7 @@ class PublicCORS(CORSMiddleware):
         await super().__call__(scope, receive, send)
 
 
-def get_services(request: Request) -> Services:
-    """The services built in the lifespan."""
-    services: Services = request.app.state.services
-    return services
-
-
-def get_chat(services: Annotated[Services, Depends(get_services)]) -> ChatService:
+def get_chat(services: ServicesDep) -> ChatService:
     """The chat service."""
     return services.chat
 
@@ -106,7 +101,6 @@ def rate_limit(request: Request) -> None:
     limiter.hit(request.client.host if request.client else "unknown")
 
 
-ServicesDep = Annotated[Services, Depends(get_services)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 RateLimit = Depends(rate_limit)

@@ -9,7 +9,7 @@ from bot.answer import ADVICE_COVERAGE_FLOOR, COVERAGE_FLOOR, compose
 from bot.config import Settings
 from bot.embedding import Prefetched
 from bot.intents import Intent, classify, practical_words
-from bot.retrieval import Retriever
+from bot.retrieval import Retriever, without_words
 from bot.safety import Flag, SafetyTriage
 from bot.schemas import Booking, ChatReply, ChatRequest, ReplyType, Source, Turn
 from bot.scope import Advice, ScopeClassifier, advice_kind, clearly_off_topic, strip_manipulation
@@ -61,12 +61,13 @@ class ChatService:
         user_turns = [t.content for t in request.history if t.role == "user"]
         message, manipulated = strip_manipulation(request.message)
         query = retrieval_query(message, request.history)
+        unknown = self._retriever.unknown_words(query)
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(
             self._retriever.embedder,
             [
                 query,
-                self._retriever.known_part(query) or "",
+                without_words(query, unknown) or "",
                 *self._triage.semantic_inputs(request.message),
             ],
         )
@@ -92,8 +93,8 @@ class ChatService:
 
         # Prices, insurance, hours, parking: if no article mentions the word, only the front
         # desk knows, and a loosely related article would mislead.
-        unknown = {w.lower() for w in self._retriever.unknown_words(query)}
-        if any(w.lower() in unknown for w in practical_words(message)):
+        unfamiliar = {w.lower() for w in unknown}
+        if any(w.lower() in unfamiliar for w in practical_words(message)):
             return self._make("no_answer", self._front_desk_text(), request)
 
         advice = advice_kind(message)

@@ -53,6 +53,14 @@ class Retrieval:
         return max(best_passage, best_sentence)
 
 
+def without_words(query: str, words: list[str]) -> str | None:
+    """``query`` with ``words`` taken out, or None when there is nothing to take out."""
+    if not words:
+        return None
+    pattern = r"\b(" + "|".join(map(re.escape, words)) + r")\b"
+    return " ".join(re.sub(pattern, " ", query, flags=re.I).split())
+
+
 class IndexSource(Protocol):
     """Where retrieval reads from: the active version, or one fixed version under test."""
 
@@ -93,17 +101,6 @@ class Retriever:
         """Content words of ``query`` that no article of the active version uses."""
         store = self._index.current()
         return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
-
-    def known_part(self, query: str) -> str | None:
-        """The question without the words no article uses, or None if it has none."""
-        store = self._index.current()
-        if store is None:
-            return None
-        unknown = self._corpus_views(store)[0].unknown_words(query)
-        if not unknown:
-            return None
-        pattern = r"\b(" + "|".join(map(re.escape, unknown)) + r")\b"
-        return " ".join(re.sub(pattern, " ", query, flags=re.I).split())
 
     def _corpus_views(self, store: ChromaStore) -> tuple[LexicalIndex, dict[str, Vectors]]:
         """Keyword index and title vectors of ``store``, built once per index version.
@@ -161,7 +158,7 @@ class Retriever:
         scored.sort(key=lambda s: s.similarity, reverse=True)
 
         unknown = lexical.unknown_words(query)
-        known = self.known_part(query)
+        known = without_words(query, unknown)
         known_part_similarity = 1.0
         if known is not None:
             known_part_similarity = (
