@@ -37,10 +37,10 @@ test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
 bench: install
-	$(PY) -m bot.benchmark
+	$(PY) -m tools.benchmark
 
 eval: install
-	$(PY) -m bot.evaluation
+	$(PY) -m evals.evaluate
 
 lint: install
 	$(PY) -m ruff check .
@@ -55,4 +55,4 @@ clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache *.egg-info
 
 screenshots: install
-	$(PY) docs/screenshots.py
+	$(PY) tools/screenshots.py

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uvicorn
 
-from bot.api import create_app
 from bot.config import Settings
+from bot.web.app import create_app
 
 settings = Settings()
 # The model and the index are loaded in the app's lifespan, not here at import time.

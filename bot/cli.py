@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
-from bot.crawler import Crawler
 from bot.errors import BotError
-from bot.ingestion import ingest_lock
+from bot.refresh.indexer import ingest_lock
 from bot.services import build_services
+from bot.sources.crawler import Crawler
 
 
 def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Namespace:

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chat import ChatService
+from bot.answering.chat import ChatService
+from bot.answering.retrieval import Retriever
 from bot.config import Settings
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.errors import IndexNotReady
-from bot.ingestion import Indexer
-from bot.retrieval import Retriever
-from bot.safety import SafetyTriage
-from bot.scope import ScopeClassifier
-from bot.store import ChromaStore, make_client
-from bot.verify import Verifier
-from bot.versions import ActiveIndex, VersionRegistry
+from bot.index.store import ChromaStore, make_client
+from bot.index.versions import ActiveIndex, VersionRegistry
+from bot.refresh.checks import Verifier
+from bot.refresh.indexer import Indexer
+from bot.safety.scope import ScopeClassifier
+from bot.safety.triage import SafetyTriage
 
 
 @dataclass

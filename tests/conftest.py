@@ -20,10 +20,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.api import create_app
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder, Vectors
 from bot.services import Services, build_services
+from bot.web.app import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 MOXA_ARTICLE = """---

@@ -1,0 +1,176 @@
+"""Finding the sections and sentences of the clinic's articles that fit a question."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from typing import Protocol, cast
+
+import numpy as np
+
+from bot.embedding import Embedder, Vectors
+from bot.index.lexical import LexicalIndex, terms
+from bot.index.store import ChromaStore, ChunkHit
+
+# Sections found by keywords alone are still considered: MiniLM misses rare exact terms.
+_LEXICAL_CANDIDATES = 3
+
+
+@dataclass(frozen=True)
+class ScoredSentence:
+    """A candidate answer sentence with where it came from."""
+
+    text: str
+    similarity: float
+    overlap: int
+    chunk: ChunkHit
+    position: int
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Everything retrieved for one question."""
+
+    query: str
+    vector: Vectors
+    passages: list[ChunkHit]
+    sentences: list[ScoredSentence]
+    lexical: dict[str, float] = field(default_factory=dict)
+    # Similarity of the question to each article's title, by source: a title states what the
+    # whole article is for ("Preventing Back Injuries" for "how do I avoid hurting my back").
+    titles: dict[str, float] = field(default_factory=dict)
+    unknown_words: list[str] = field(default_factory=list)
+    # Similarity between the question and the question without its unknown words: low means
+    # the words no article uses carry the question ("Does insurance cover acupuncture?").
+    known_part_similarity: float = 1.0
+
+    @property
+    def top_score(self) -> float:
+        """Semantic relevance of the best match: its passage's or its best sentence's."""
+        best_passage = max((p.score for p in self.passages), default=0.0)
+        best_sentence = max((s.similarity for s in self.sentences), default=0.0)
+        return max(best_passage, best_sentence)
+
+
+def without_words(query: str, words: list[str]) -> str | None:
+    """``query`` with ``words`` taken out, or None when there is nothing to take out."""
+    if not words:
+        return None
+    pattern = r"\b(" + "|".join(map(re.escape, words)) + r")\b"
+    return " ".join(re.sub(pattern, " ", query, flags=re.I).split())
+
+
+class IndexSource(Protocol):
+    """Where retrieval reads from: the active version, or one fixed version under test."""
+
+    def current(self) -> ChromaStore | None:
+        """The store to read, or None when there is no index yet."""
+        ...
+
+
+class FixedIndex:
+    """One given store, e.g. a new version being checked before it is switched on."""
+
+    def __init__(self, store: ChromaStore) -> None:
+        self._store = store
+
+    def current(self) -> ChromaStore | None:
+        """Always the same store."""
+        return self._store
+
+
+class Retriever:
+    """Hybrid retrieval: Chroma for meaning (sections and sentences), BM25 for exact words."""
+
+    def __init__(self, index: IndexSource, embedder: Embedder, top_k: int = 6) -> None:
+        self._index = index
+        self._embedder = embedder
+        self._top_k = top_k
+        self._lock = threading.Lock()
+        self._lexical = LexicalIndex([], [])
+        self._titles: dict[str, Vectors] = {}
+        self._views_of: str | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        """The model retrieval embeds questions with."""
+        return self._embedder
+
+    def unknown_words(self, query: str) -> list[str]:
+        """Content words of ``query`` that no article of the active version uses."""
+        store = self._index.current()
+        return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
+
+    def _corpus_views(self, store: ChromaStore) -> tuple[LexicalIndex, dict[str, Vectors]]:
+        """Keyword index and title vectors of ``store``, built once per index version.
+
+        A version is never written to after it is switched on, so the views stay valid.
+        """
+        with self._lock:
+            if store.name != self._views_of:
+                self._lexical = LexicalIndex(*store.sections())
+                titles = {src: rec.title for src, rec in store.manifest().items()}
+                vectors = self._embedder.embed(list(titles.values()))
+                self._titles = dict(zip(titles, vectors, strict=True))
+                self._views_of = store.name
+            return self._lexical, self._titles
+
+    def search(self, query: str, embedder: Embedder | None = None) -> Retrieval:
+        """Retrieve candidate sections for ``query`` and score every sentence inside them.
+
+        ``embedder`` may serve vectors already computed in one batch for this request.
+        """
+        embedder = embedder or self._embedder
+        vector = cast(Vectors, embedder.embed([query])[0])
+        store = self._index.current()
+        if store is None:
+            return Retrieval(query=query, vector=vector, passages=[], sentences=[])
+        lexical, title_vectors = self._corpus_views(store)
+        keyword_scores = lexical.scores(query)
+
+        passages = store.query(vector, self._top_k)
+        seen = {p.id for p in passages}
+        extra = [c for c in store.nearest_sentences(vector, self._top_k) if c not in seen]
+        best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
+        extra += [
+            c for c in best_keyword[:_LEXICAL_CANDIDATES] if keyword_scores[c] > 0 and c not in seen
+        ]
+        passages += store.chunks(list(dict.fromkeys(extra)), vector)
+        passages.sort(key=lambda p: p.score, reverse=True)
+
+        by_id = {p.id: p for p in passages}
+        query_terms = set(terms(query))
+        rows = store.sentences(by_id)
+        scored: list[ScoredSentence] = []
+        if rows:
+            sims = np.stack([r.vector for r in rows]) @ vector
+            for row, sim in zip(rows, sims, strict=True):
+                scored.append(
+                    ScoredSentence(
+                        text=row.text,
+                        similarity=float(sim),
+                        overlap=len(query_terms & set(terms(row.text))),
+                        chunk=by_id[row.chunk_id],
+                        position=row.position,
+                    )
+                )
+        scored.sort(key=lambda s: s.similarity, reverse=True)
+
+        unknown = lexical.unknown_words(query)
+        known = without_words(query, unknown)
+        known_part_similarity = 1.0
+        if known is not None:
+            known_part_similarity = (
+                float(embedder.embed([known])[0] @ vector) if terms(known) else 0.0
+            )
+        return Retrieval(
+            query=query,
+            vector=vector,
+            passages=passages,
+            sentences=scored,
+            lexical={cid: keyword_scores.get(cid, 0.0) for cid in by_id},
+            titles={src: float(vec @ vector) for src, vec in title_vectors.items()},
+            unknown_words=unknown,
+            known_part_similarity=known_part_similarity,
+        )

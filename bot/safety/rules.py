@@ -1,0 +1,286 @@
+"""The clinical content of triage: rule patterns, exemplars and look-alikes.
+
+Kept apart from the matching code so a clinician can review it on its own. Patterns run
+over text already normalised by :func:`bot.safety.triage.normalise` (lower case, contractions
+expanded, negated words removed).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+TriageKind = Literal["emergency", "urgent", "crisis"]
+
+_NUMB = (
+    r"(numb\w*|tingl\w*|pins and needles|cannot (really |quite )?feel|lost (feeling|sensation)|"
+    r"went dead|dead feeling)"
+)
+_SADDLE = (
+    r"(groin|genital\w*|buttock\w*|bum|butt|inner thighs?|saddle|privates?|private parts|"
+    r"down there|crotch|between (my )?legs|vagina\w*|penis|scrotum|anus|perineum|when i wipe|"
+    r"toilet paper)"
+)
+_CONTROL = (
+    r"((lost|losing|loss of|lose|no|cannot|unable to|trouble|difficulty|problems?|hard to)"
+    r" (\w+ ){0,3}(control\w* )?(\w+ ){0,2}(my )?(bladder|bowels?|pee|peeing|urinat\w*|wee|poo|"
+    r"poop\w*|toilet)|incontinen\w*|(wet|soiled|peed|pooped) (myself|my pants|the bed)|"
+    r"unable to pee|leak\w* (urine|pee))"
+)
+_LEGS = (
+    r"((weak\w*|numb\w*|paraly\w*|giving way|give way|gave way|buckl\w*|cannot (move|feel|lift))"
+    r" (\w+ ){0,4}both (of my )?(legs|feet)|both (of my )?(legs|feet) (\w+ ){0,3}(weak\w*|numb\w*|"
+    r"giving way|gave way|dead|buckl\w*)|legs (are|feel|went|keep) (\w+ ){0,2}(weak|numb|dead|"
+    r"giving way|like jelly))"
+)
+_WORSENING = (
+    r"((weak\w*|numb\w*) (\w+ ){0,5}(getting|gets|got|growing|becoming|spreading) (worse|weaker|"
+    r"more)|(worse|worsening|increasing|progressive|spreading) (weakness|numbness))"
+)
+_FOOT_DROP = (
+    r"(foot ?drop|drop foot|(foot|toes) (keeps? )?(drag\w*|slap\w*|flop\w*)|cannot lift (my )?"
+    r"(foot|toes)|trip\w* over my (own )?(foot|feet|toes))"
+)
+_TRAUMA = (
+    r"(\b(i|we) (\w+ ){0,3}(fell|slipped|tripped|crashed|was hit|got hit|was rear.ended)|"
+    r"(was|were|been) in (a|an) (\w+ ){0,2}(accident|crash|collision|wreck)|"
+    r"(got|was|been) (rear.ended|hit|knocked down|run over)|"
+    r"had (a|an) (\w+ ){0,2}(fall|accident|crash|collision|wreck)|"
+    r"(after|since) (a|the|my|that) (\w+ ){0,2}(fall|accident|crash|collision|wreck|injury)|"
+    r"fell (off|from|down|on)|hit by (a|an) (car|truck|bike|vehicle))"
+)
+_BACK = r"(back|spine|spinal|neck|tailbone|lumbar)"
+_PAIN_CONTEXT = r"(back|spine|spinal|pain|ache|aching|hurt\w*|sciatica|sore)"
+_CHEST = (
+    r"(chest (pain|pressure|tightness|hurts|is tight|feels (tight|heavy))|pain in (my|the) "
+    r"chest|heart attack|(pain|ache|pressure) (\w+ ){0,3}(spread\w*|radiat\w*|going|moving|"
+    r"shooting) (\w+ ){0,2}(to|into|down|up) (my )?(left )?(arm|jaw))"
+)
+_FEVER = r"(fever\w*|(high |a )temperature|temperature of \d+|running a temp\w*)"
+_UNWELL = (
+    r"((very|really|extremely|so|terribly) (unwell|sick|ill)|feel\w* (awful|terrible|horrible|"
+    r"like death)|chills|rigors|shaking|shivering|confus\w*|stiff neck|cannot get out of bed)"
+)
+_CRISIS = (
+    r"(suicid\w*|kill (myself|me)|killing myself|end (my|my own) life|end it all|take my (own )?"
+    r"life|want to die|wanna die|wish i (was|were) dead|better off (\w+ ){0,4}(dead|without me)|"
+    r"self.harm\w*|"
+    r"hurt(ing)? myself|cut(ting)? myself|no reason to live|cannot go on|overdos\w*|"
+    r"not worth living)"
+)
+_FICTION = (
+    r"(video ?game|in (a|the) game|gaming|movie|film|on tv|show|dream\w*|novel|story|coffee|tea|"
+    r"spill\w*|keyboard|typo|my phone|my laptop|cooking|recipe)"
+)
+_PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances? of|protect\w*)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Red flag when every ``anchor`` and ``support`` pattern is in the recent conversation,
+    at least one of them in the message itself.
+
+    So "I fell off my bike" then, two turns later, "my back really hurts since then" is
+    caught, while an earlier red flag does not colour an unrelated later question.
+    """
+
+    kind: TriageKind
+    name: str
+    anchors: tuple[str, ...]
+    support: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    _compiled: tuple[list[re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        def compile_all(patterns: tuple[str, ...]) -> list[re.Pattern[str]]:
+            return [re.compile(rf"\b{p}") for p in patterns]
+
+        compiled = (compile_all(self.anchors), compile_all(self.support), compile_all(self.exclude))
+        object.__setattr__(self, "_compiled", compiled)
+
+    def excluded(self, current: str) -> bool:
+        """A look-alike context ("in a video game") in the message itself."""
+        return any(p.search(current) for p in self._compiled[2])
+
+    def matches(self, current: str, conversation: str) -> bool:
+        """Whether the rule fires for this message in this conversation."""
+        anchors, support, _ = self._compiled
+        parts = anchors + support
+        return all(p.search(conversation) for p in parts) and any(p.search(current) for p in parts)
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("crisis", "suicide or self-harm", (_CRISIS,)),
+    Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore",)),
+    Rule("emergency", "bladder or bowel control", (_CONTROL,)),
+    Rule(
+        "emergency",
+        "weakness or numbness in both legs",
+        (_LEGS,),
+        exclude=(r"(cross\w*|fall\w* asleep|fell asleep)",),
+    ),
+    Rule("emergency", "worsening weakness or numbness", (_WORSENING,)),
+    Rule("emergency", "foot drop", (_FOOT_DROP,)),
+    Rule("emergency", "back pain after an injury", (_TRAUMA,), (_BACK,), (_FICTION, _PREVENTION)),
+    Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION,)),
+    Rule("emergency", "fever and very unwell", (_FEVER, _UNWELL), (_PAIN_CONTEXT,)),
+    Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,)),
+    Rule(
+        "urgent",
+        "back pain with a history of cancer",
+        (
+            r"((history of|had|have|survivor|treated for|diagnosed with|beat) (\w+ ){0,2}cancer|"
+            r"chemo\w*|metasta\w*)",
+        ),
+        (_PAIN_CONTEXT,),
+    ),
+    Rule(
+        "urgent",
+        "back pain with unexplained weight loss",
+        (
+            r"((unexplained|unintentional|unexpected) (\w+ ){0,2}weight loss|(losing|lost|lose) "
+            r"(\w+ ){0,4}(weight|pounds|lbs|kg|kilos) (\w+ ){0,3}(unintentionally|unexplained))",
+        ),
+        (_PAIN_CONTEXT,),
+    ),
+    Rule(
+        "urgent",
+        "back pain with intravenous drug use",
+        (r"(inject\w* (\w+ ){0,2}(drugs|heroin|meth)|iv drugs?|intravenous drugs?|shoot\w* up)",),
+        (_PAIN_CONTEXT,),
+    ),
+    Rule(
+        "urgent",
+        "back pain with a weakened immune system",
+        (
+            r"((weak|weakened|low|compromised|suppressed) immune|immunocompromised|"
+            r"immunosuppress\w*|long.term steroids|hiv|organ transplant)",
+        ),
+        (_PAIN_CONTEXT,),
+    ),
+    Rule(
+        "urgent",
+        "back pain waking at night",
+        (
+            r"((wakes|woke|waking|wake|keeps) (\w+ ){0,2}me up|(wakes|woke|waking) me|"
+            r"pain at night (\w+ ){0,3}(wake|sleep))",
+        ),
+        (_PAIN_CONTEXT,),
+    ),
+)
+
+EXEMPLARS: dict[TriageKind, list[str]] = {
+    "emergency": [
+        "numbness in my groin and inner thighs",
+        "I cannot feel anything down there when I wipe",
+        "my genitals and buttocks have gone numb",
+        "saddle area numbness with back pain",
+        "I suddenly cannot control my bladder",
+        "I wet myself and did not notice",
+        "I lost control of my bowels",
+        "I cannot pee even though I need to",
+        "both of my legs are weak and numb",
+        "my legs keep giving way under me",
+        "the weakness in my leg is getting worse every day",
+        "my foot drags and slaps when I walk",
+        "I fell down the stairs and now my back really hurts",
+        "I was in a car accident and my back is in agony",
+        "back pain after a bad fall",
+        "I have crushing chest pain",
+        "pain spreading to my left arm and jaw",
+        "high fever, shaking chills and terrible back pain",
+    ],
+    "urgent": [
+        "back pain and a fever",
+        "I had cancer before and now my back hurts",
+        "I have lost a lot of weight without trying and my back aches",
+        "back pain that wakes me up every night",
+        "I inject drugs and my back hurts",
+        "my immune system is weak and I have back pain",
+    ],
+    "crisis": [
+        "I want to kill myself",
+        "I do not want to live anymore",
+        "I am thinking about ending my life",
+        "everyone would be better off without me",
+        "I have been hurting myself on purpose",
+        "I want to die",
+        "there is no point in going on",
+        "I can't take this pain anymore, I want it all to end",
+    ],
+}
+
+# Look-alikes: a clause closer to one of these than to any red flag is not flagged.
+BENIGN: tuple[str, ...] = (
+    "I got a saddle sore after a long bike ride",
+    "my hand is numb from typing all day",
+    "my fingers tingle when I use my phone",
+    "my foot falls asleep when I sit cross-legged",
+    "I crashed my car in a video game",
+    "I had an accident with my coffee this morning",
+    "how can I prevent back injuries",
+    "how do I avoid hurting my back when lifting",
+    "what causes back pain",
+    "does acupuncture help sciatica",
+    "my back is sore after gardening",
+    "my back hurts when I move or bend",
+    "I have had lower back pain for a few weeks",
+    "why does my back keep hurting",
+    "my lower back aches after sitting all day",
+    "this back pain is killing me",
+    "I'm dying to try acupuncture",
+    "I have a cold and a runny nose",
+    "my leg feels a bit stiff in the morning",
+    "my muscles are tired after the gym",
+    "I am a little nervous about needles",
+    "I feel stressed at work",
+    "what should I expect at my first visit",
+)
+
+KEY_TERMS: frozenset[str] = frozenset(
+    [
+        "numb",
+        "numbness",
+        "tingling",
+        "groin",
+        "genitals",
+        "genital",
+        "buttock",
+        "buttocks",
+        "thighs",
+        "saddle",
+        "bladder",
+        "bowel",
+        "bowels",
+        "urinate",
+        "urine",
+        "incontinence",
+        "control",
+        "weakness",
+        "weaker",
+        "legs",
+        "paralysed",
+        "paralyzed",
+        "fever",
+        "feverish",
+        "chills",
+        "chest",
+        "suicide",
+        "suicidal",
+        "myself",
+        "accident",
+        "emergency",
+        "cancer",
+        "inject",
+        "immune",
+        "unexplained",
+        "weight",
+        "worse",
+        "worsening",
+        "unable",
+        "cannot",
+        "collision",
+        "crashed",
+    ]
+)
