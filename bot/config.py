@@ -8,6 +8,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot import tuning
+
 DEFAULT_DISCLAIMER = (
     "This chat shares general information from our clinic's articles. It is not medical "
     "advice, a diagnosis or a treatment plan. Please talk with a licensed clinician about "
@@ -30,6 +32,9 @@ class Settings(BaseSettings):
         "https://www.clinic.example",
         description="The clinic's website; article URLs that start with / are joined to it.",
     )
+    clinician_name: str = Field(
+        "Dr. Lin", description="Who patients are referred to in replies ('Dr. Lin can...')."
+    )
     booking_url: str = "https://www.clinic.example/book"
     phone: str | None = "(310) 555-0142"
     disclaimer: str = DEFAULT_DISCLAIMER
@@ -44,11 +49,16 @@ class Settings(BaseSettings):
     )
     chroma_port: int = 8000
 
-    top_k: int = Field(6, ge=1, le=50, description="Passages retrieved per question.")
+    top_k: int = Field(tuning.TOP_K, ge=1, le=50, description="Passages retrieved per question.")
     min_relevance: float = Field(
-        0.40, ge=0.0, le=1.0, description="Lowest cosine similarity that counts as an answer."
+        tuning.MIN_RELEVANCE,
+        ge=0.0,
+        le=1.0,
+        description="Lowest cosine similarity that counts as an answer.",
     )
-    max_answer_chars: int = Field(500, ge=100, le=2000, description="Answer length cap.")
+    max_answer_chars: int = Field(
+        tuning.MAX_ANSWER_CHARS, ge=100, le=2000, description="Answer length cap."
+    )
 
     allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
     rate_limit: str = Field("30/minute", description="Chat requests per client address.")
@@ -68,6 +78,11 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """The folder Chroma persists to."""
         return self.data_dir / "chroma"
+
+    @property
+    def ingest_lock_path(self) -> Path:
+        """The single-writer lock every refresh (CLI, staff page, rollback) holds."""
+        return self.data_dir / "ingest.lock"
 
     @property
     def origins(self) -> list[str]:

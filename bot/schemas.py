@@ -105,3 +105,5 @@ class WidgetConfig(BaseModel):
     booking: Booking
     emergency_number: str
     suggestions: list[str]
+    max_message_chars: int = Field(description="Longest message the chat API accepts.")
+    max_history_turns: int = Field(description="Most history turns the chat API accepts.")

@@ -1,4 +1,8 @@
-"""Building the long-lived objects once: the model, the index and the services over them."""
+"""The composition root: every long-lived object, built once per process and shared.
+
+The CLI and the HTTP app both start here; routes receive these objects through
+``bot/web/deps.py``, never from globals.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,14 @@ from bot.answering.retrieval import Retriever
 from bot.config import Settings
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.errors import IndexNotReady
+from bot.feedback.gaps import GapLog
+from bot.feedback.ratings import FeedbackStore, RecentQuestions
 from bot.index.store import ChromaStore, make_client
 from bot.index.versions import ActiveIndex, VersionRegistry
+from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
+from bot.refresh.job import RefreshJob
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
 
@@ -28,6 +36,11 @@ class Services:
     retriever: Retriever
     chat: ChatService
     indexer: Indexer
+    refresh: RefreshJob
+    feedback: FeedbackStore
+    gaps: GapLog
+    recent: RecentQuestions
+    limiter: RateLimiter
 
     @property
     def store(self) -> ChromaStore:
@@ -49,6 +62,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
     triage = SafetyTriage(embedder)
+    indexer = Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate)
     return Services(
         settings=settings,
         embedder=embedder,
@@ -56,5 +70,10 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         index=index,
         retriever=retriever,
         chat=ChatService(settings, retriever, triage, ScopeClassifier(embedder)),
-        indexer=Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate),
+        indexer=indexer,
+        refresh=RefreshJob(settings, indexer),
+        feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
+        gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days),
+        recent=RecentQuestions(),
+        limiter=RateLimiter(settings.rate_limit),
     )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ from fastapi.testclient import TestClient
 
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder, Vectors
+from bot.ratelimit import RateLimiter
 from bot.services import Services, build_services
 from bot.web.app import create_app
 
@@ -108,7 +110,7 @@ def indexed(
 @pytest.fixture(scope="session")
 def client(indexed: Services) -> Iterator[TestClient]:
     """HTTP through FastAPI's test client, the app's lifespan handing over ``indexed``."""
-    app = create_app(indexed.settings, build=lambda _settings: indexed)
+    app = create_app(indexed.settings, build=reuse(indexed))
     with TestClient(app) as test_client:
         yield test_client
 
@@ -125,12 +127,21 @@ class LiveServer:
     app: FastAPI
 
 
+def reuse(services: Services) -> Callable[[Settings], Services]:
+    """An app's ``build`` seam that hands over already built services.
+
+    The app's own settings (a test's overrides: rate limit, origins...) replace the
+    services' settings, and the rate limiter is rebuilt from them.
+    """
+    return lambda s: dataclasses.replace(services, settings=s, limiter=RateLimiter(s.rate_limit))
+
+
 @contextmanager
 def live_server(services: Services, **overrides: Any) -> Iterator[LiveServer]:
     """A real uvicorn server over ``services`` on a free loopback port."""
     port = free_port()
     settings = services.settings.model_copy(update=overrides)
-    app = create_app(settings, build=lambda _s: services)
+    app = create_app(settings, build=reuse(services))
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -5,25 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from bot import tuning
 from bot.answering.retrieval import Retrieval, ScoredSentence
 from bot.index.store import ChunkHit
-
-_MAX_SENTENCES = 4
-# Articles are written lead-first: a section's opening lines usually carry its point, so
-# earlier sentences get a small edge over equally similar later ones.
-_LEAD_BONUS = 0.04
-_LEAD_DECAY = 0.01
-# Below this, the words no article uses carry the question, so no article answers it.
-COVERAGE_FLOOR = 0.75
-# Questions that ask for individual advice get general information only when the articles
-# cover every part of them ("cure diabetes" must not be answered with a line on acupuncture).
-ADVICE_COVERAGE_FLOOR = 0.9
-_SEMANTIC_WEIGHT = 0.4
-_LEXICAL_WEIGHT = 0.2
-_TITLE_WEIGHT = 0.1
-_OVERLAP_BONUS = 0.03
-# A second section joins only when the first gave a single sentence and it is nearly as good.
-_SECOND_SECTION_MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -39,7 +23,7 @@ def compose(
     retrieval: Retrieval,
     min_relevance: float,
     max_chars: int = 500,
-    coverage_floor: float = COVERAGE_FLOOR,
+    coverage_floor: float = tuning.COVERAGE_FLOOR,
 ) -> Composed | None:
     """Build the answer from the best-matching section, or None when nothing is relevant."""
     if not is_relevant(retrieval, min_relevance, coverage_floor):
@@ -50,7 +34,7 @@ def compose(
     if len(chosen) < 2 and len(ranked) > 1:
         runner_up = sections[ranked[1]]
         best = _section_score(sections[ranked[0]], retrieval)
-        if _section_score(runner_up, retrieval) >= best - _SECOND_SECTION_MARGIN:
+        if _section_score(runner_up, retrieval) >= best - tuning.SECOND_SECTION_MARGIN:
             used = sum(len(s.text) + 1 for s in chosen)
             chosen += _pick(runner_up, max_chars - used, chosen)[:1]
 
@@ -64,7 +48,7 @@ def compose(
 
 
 def is_relevant(
-    retrieval: Retrieval, min_relevance: float, coverage_floor: float = COVERAGE_FLOOR
+    retrieval: Retrieval, min_relevance: float, coverage_floor: float = tuning.COVERAGE_FLOOR
 ) -> bool:
     """Whether the articles really address the question, not just its familiar words."""
     return (
@@ -92,10 +76,10 @@ def _section_score(sentences: list[ScoredSentence], retrieval: Retrieval) -> flo
     """How well a section answers: its similarity, its best sentence's, keywords and title."""
     chunk = sentences[0].chunk
     return (
-        _SEMANTIC_WEIGHT * chunk.score
-        + _SEMANTIC_WEIGHT * max(s.similarity for s in sentences)
-        + _LEXICAL_WEIGHT * retrieval.lexical.get(chunk.id, 0.0)
-        + _TITLE_WEIGHT * retrieval.titles.get(chunk.source, 0.0)
+        tuning.SEMANTIC_WEIGHT * chunk.score
+        + tuning.SEMANTIC_WEIGHT * max(s.similarity for s in sentences)
+        + tuning.LEXICAL_WEIGHT * retrieval.lexical.get(chunk.id, 0.0)
+        + tuning.TITLE_WEIGHT * retrieval.titles.get(chunk.source, 0.0)
     )
 
 
@@ -107,15 +91,15 @@ def _pick(
         sentences,
         key=lambda s: (
             s.similarity
-            + _OVERLAP_BONUS * s.overlap
-            + max(0.0, _LEAD_BONUS - _LEAD_DECAY * s.position)
+            + tuning.OVERLAP_BONUS * s.overlap
+            + max(0.0, tuning.LEAD_BONUS - tuning.LEAD_DECAY * s.position)
         ),
         reverse=True,
     )
     picked: list[ScoredSentence] = []
     used = 0
     for s in by_merit:
-        if len(picked) >= _MAX_SENTENCES:
+        if len(picked) >= tuning.MAX_SENTENCES:
             break
         if s in taken or (picked and used + 1 + len(s.text) > budget):
             continue

@@ -9,12 +9,12 @@ from typing import Protocol, cast
 
 import numpy as np
 
+from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.index.lexical import LexicalIndex, terms
 from bot.index.store import ChromaStore, ChunkHit
 
 # Sections found by keywords alone are still considered: MiniLM misses rare exact terms.
-_LEXICAL_CANDIDATES = 3
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class FixedIndex:
 class Retriever:
     """Hybrid retrieval: Chroma for meaning (sections and sentences), BM25 for exact words."""
 
-    def __init__(self, index: IndexSource, embedder: Embedder, top_k: int = 6) -> None:
+    def __init__(self, index: IndexSource, embedder: Embedder, top_k: int = tuning.TOP_K) -> None:
         self._index = index
         self._embedder = embedder
         self._top_k = top_k
@@ -134,7 +134,9 @@ class Retriever:
         extra = [c for c in store.nearest_sentences(vector, self._top_k) if c not in seen]
         best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
         extra += [
-            c for c in best_keyword[:_LEXICAL_CANDIDATES] if keyword_scores[c] > 0 and c not in seen
+            c
+            for c in best_keyword[: tuning.LEXICAL_CANDIDATES]
+            if keyword_scores[c] > 0 and c not in seen
         ]
         passages += store.chunks(list(dict.fromkeys(extra)), vector)
         passages.sort(key=lambda p: p.score, reverse=True)

@@ -2,47 +2,37 @@
 
 from __future__ import annotations
 
-import re
-import sqlite3
 import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<!\w)(\+?\d[\d\s().-]{7,}\d)(?!\w)")
-
-
-def redact(text: str) -> str:
-    """Remove e-mail addresses and phone numbers from free text."""
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", text))
+from bot.feedback.redact import redact_contacts
+from bot.feedback.sqlite import SqliteTable
 
 
 class FeedbackStore:
     """Ratings by answer id; no IP address, no session id, comments redacted."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False)
-        with self._db:
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT NOT NULL, rating TEXT NOT "
-                "NULL CHECK (rating IN ('up', 'down')), comment TEXT, created REAL NOT NULL)"
-            )
+        self._table = SqliteTable(
+            path,
+            "CREATE TABLE IF NOT EXISTS feedback (answer_id TEXT NOT NULL, rating TEXT NOT "
+            "NULL CHECK (rating IN ('up', 'down')), comment TEXT, created REAL NOT NULL)",
+        )
 
     def add(self, answer_id: str, rating: str, comment: str | None) -> None:
         """Store one rating."""
-        with self._lock, self._db:
-            self._db.execute(
+        with self._table.transaction() as db:
+            db.execute(
                 "INSERT INTO feedback VALUES (?, ?, ?, ?)",
-                (answer_id, rating, redact(comment) if comment else None, time.time()),
+                (answer_id, rating, redact_contacts(comment) if comment else None, time.time()),
             )
 
     def all(self) -> list[tuple[str, str, str | None]]:
         """Every rating as (answer id, rating, comment), oldest first."""
-        with self._lock:
-            rows = self._db.execute(
+        with self._table.transaction() as db:
+            rows = db.execute(
                 "SELECT answer_id, rating, comment FROM feedback ORDER BY created"
             ).fetchall()
         return [(str(a), str(r), c) for a, r, c in rows]

@@ -1,34 +1,22 @@
-"""The staff side: a token-protected admin API and the refresh job behind it."""
+"""The staff side: the staff page and its token-protected admin API (mounted when enabled)."""
 
 from __future__ import annotations
 
-import hmac
 import os
 import re
 import tempfile
-import threading
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from bot.errors import (
-    BadUpload,
-    BotError,
-    IngestLocked,
-    NotFound,
-    SourceError,
-    TooLarge,
-    Unauthorized,
-)
-from bot.feedback.gaps import GapLog
+from bot.errors import BadUpload, NotFound, SourceError, TooLarge
 from bot.refresh.indexer import ingest_lock
 from bot.services import Services
 from bot.sources.articles import SUPPORTED_SUFFIXES, load_article
-from bot.web.deps import ServicesDep
+from bot.web.deps import AdminToken, GapsDep, RefreshDep, ServicesDep
 from bot.web.site_routes import STATIC
 
 ADMIN_CSP = (
@@ -36,67 +24,6 @@ ADMIN_CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
-
-
-@dataclass
-class RefreshStatus:
-    """Where the background refresh is."""
-
-    state: Literal["idle", "running", "done", "failed"] = "idle"
-    done: int = 0
-    total: int = 0
-    message: str = ""
-    version: str | None = None
-    summary: str = ""
-
-
-@dataclass
-class RefreshJob:
-    """One background refresh at a time; the file lock also keeps the CLI out."""
-
-    services: Services
-    status: RefreshStatus = field(default_factory=RefreshStatus)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _thread: threading.Thread | None = None
-
-    def start(self) -> RefreshStatus:
-        """Start a refresh of the knowledge folder; 409 if one is already running."""
-        with self._lock:
-            if self._thread is not None and self._thread.is_alive():
-                raise IngestLocked("a refresh is already running")
-            self.status = RefreshStatus(state="running", message="starting")
-            self._thread = threading.Thread(target=self._run, daemon=True)
-            self._thread.start()
-            return self.status
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the current refresh ends (for tools and tests)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.status.done, self.status.total = done, total
-        self.status.message = f"embedded {done} of {total} chunks"
-
-    def _run(self) -> None:
-        settings = self.services.settings
-        try:
-            with ingest_lock(settings.data_dir / "ingest.lock"):
-                report = self.services.indexer.run(
-                    settings.knowledge_dir, progress=False, on_progress=self._progress
-                )
-        except BotError as exc:
-            self.status.state, self.status.message = "failed", exc.message
-            return
-        except Exception as exc:  # a background thread must report, not vanish
-            self.status.state, self.status.message = "failed", f"unexpected error: {exc!r}"
-            return
-        self.status.state = "done"
-        self.status.version = report.version
-        self.status.summary = report.summary()
-        self.status.message = "refresh complete" + (
-            f" with {len(report.failures)} file(s) skipped" if report.failures else ""
-        )
 
 
 class ArticleInfo(BaseModel):
@@ -120,19 +47,6 @@ class ArticleList(BaseModel):
     files_not_indexed: list[str]
 
 
-def require_token(request: Request) -> None:
-    """Accept only ``Authorization: Bearer <BOT_ADMIN_TOKEN>``, compared in constant time."""
-    expected = request.app.state.settings.admin_token
-    header = request.headers.get("authorization", "")
-    scheme, _, given = header.partition(" ")
-    if (
-        expected is None
-        or scheme.lower() != "bearer"
-        or not hmac.compare_digest(given.strip().encode(), expected.get_secret_value().encode())
-    ):
-        raise Unauthorized("a valid admin token is required (Authorization: Bearer ...)")
-
-
 def _article_path(services: Services, name: str) -> Path:
     if not _NAME.match(name) or Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
         raise BadUpload(
@@ -141,113 +55,114 @@ def _article_path(services: Services, name: str) -> Path:
     return services.settings.knowledge_dir / name
 
 
-def admin_router() -> APIRouter:
-    """Routes under /admin; mounted only when BOT_ADMIN_TOKEN is set."""
-    router = APIRouter(tags=["admin"])
-    api = APIRouter(prefix="/admin/api", dependencies=[Depends(require_token)])
+router = APIRouter(tags=["admin"], include_in_schema=False)
+api = APIRouter(prefix="/admin/api", tags=["admin"], dependencies=[AdminToken])
 
-    @router.get("/admin", include_in_schema=False)
-    def staff_page() -> FileResponse:
-        """The staff page (it asks for the token itself)."""
-        return FileResponse(
-            STATIC / "admin.html",
-            media_type="text/html; charset=utf-8",
-            headers={
-                "Cache-Control": "no-store",
-                "Content-Security-Policy": ADMIN_CSP,
-                "X-Frame-Options": "DENY",
-            },
-        )
 
-    @router.get("/admin.js", include_in_schema=False)
-    def staff_script() -> FileResponse:
-        """The staff page's script."""
-        return FileResponse(STATIC / "admin.js", media_type="text/javascript; charset=utf-8")
+@router.get("/admin", include_in_schema=False)
+def staff_page() -> FileResponse:
+    """The staff page (it asks for the token itself)."""
+    return FileResponse(
+        STATIC / "admin.html",
+        media_type="text/html; charset=utf-8",
+        headers={
+            "Cache-Control": "no-store",
+            "Content-Security-Policy": ADMIN_CSP,
+            "X-Frame-Options": "DENY",
+        },
+    )
 
-    @api.get("/articles", response_model=ArticleList)
-    def articles(services: ServicesDep) -> ArticleList:
-        """The articles in the active index version, and files not indexed yet."""
-        record = services.registry.read()
-        store = services.index.current()
-        manifest = store.manifest() if store is not None else {}
-        folder = services.settings.knowledge_dir
-        files = (
-            sorted(p.name for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
-            if folder.is_dir()
-            else []
-        )
-        return ArticleList(
-            version=record.version,
-            previous=record.previous,
-            articles=[
-                ArticleInfo(
-                    source=r.source,
-                    title=r.title,
-                    url=r.url,
-                    updated=r.updated,
-                    chunks=r.chunks,
-                    content_hash=r.content_hash,
-                    in_folder=(folder / r.source).exists(),
-                )
-                for r in sorted(manifest.values(), key=lambda r: r.source)
-            ],
-            files_not_indexed=[f for f in files if f not in manifest],
-        )
 
-    @api.put("/articles/{name}", status_code=201)
-    async def upload(name: str, request: Request, services: ServicesDep) -> dict[str, str]:
-        """Add or replace an article file (the body is the file); refresh to publish it."""
-        path = _article_path(services, name)
-        limit = services.settings.admin_max_upload_bytes
-        body = bytearray()
-        async for piece in request.stream():
-            body += piece
-            if len(body) > limit:
-                raise TooLarge(f"{name}: the file is over the {limit:,}-byte limit")
-        _check_content(name, bytes(body))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-        os.replace(tmp, path)
-        return {"saved": name, "next": "start a refresh to publish it"}
+@router.get("/admin.js", include_in_schema=False)
+def staff_script() -> FileResponse:
+    """The staff page's script."""
+    return FileResponse(STATIC / "admin.js", media_type="text/javascript; charset=utf-8")
 
-    @api.delete("/articles/{name}")
-    def delete(name: str, services: ServicesDep) -> dict[str, str]:
-        """Delete an article file; refresh to remove it from the bot."""
-        path = _article_path(services, name)
-        if not path.exists():
-            raise NotFound(f"{name}: no such article file")
-        path.unlink()
-        return {"deleted": name, "next": "start a refresh to remove it from the bot"}
 
-    @api.post("/refresh", status_code=202)
-    def refresh(request: Request) -> dict[str, Any]:
-        """Start a background refresh of the knowledge folder."""
-        job: RefreshJob = request.app.state.refresh
-        return job.start().__dict__
+@api.get("/articles", response_model=ArticleList)
+def articles(services: ServicesDep) -> ArticleList:
+    """The articles in the active index version, and files not indexed yet."""
+    record = services.registry.read()
+    store = services.index.current()
+    manifest = store.manifest() if store is not None else {}
+    folder = services.settings.knowledge_dir
+    files = (
+        sorted(p.name for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+        if folder.is_dir()
+        else []
+    )
+    return ArticleList(
+        version=record.version,
+        previous=record.previous,
+        articles=[
+            ArticleInfo(
+                source=r.source,
+                title=r.title,
+                url=r.url,
+                updated=r.updated,
+                chunks=r.chunks,
+                content_hash=r.content_hash,
+                in_folder=(folder / r.source).exists(),
+            )
+            for r in sorted(manifest.values(), key=lambda r: r.source)
+        ],
+        files_not_indexed=[f for f in files if f not in manifest],
+    )
 
-    @api.get("/refresh")
-    def refresh_status(request: Request) -> dict[str, Any]:
-        """The refresh's state and progress."""
-        job: RefreshJob = request.app.state.refresh
-        return dict(job.status.__dict__)
 
-    @api.post("/rollback")
-    def rollback(services: ServicesDep) -> dict[str, str | None]:
-        """Serve the previous index version again."""
-        with ingest_lock(services.settings.data_dir / "ingest.lock"):
-            record = services.indexer.rollback()
-        return {"version": record.version, "previous": record.previous}
+@api.put("/articles/{name}", status_code=201)
+async def upload(name: str, request: Request, services: ServicesDep) -> dict[str, str]:
+    """Add or replace an article file (the body is the file); refresh to publish it."""
+    path = _article_path(services, name)
+    limit = services.settings.admin_max_upload_bytes
+    body = bytearray()
+    async for piece in request.stream():
+        body += piece
+        if len(body) > limit:
+            raise TooLarge(f"{name}: the file is over the {limit:,}-byte limit")
+    _check_content(name, bytes(body))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(body)
+    os.replace(tmp, path)
+    return {"saved": name, "next": "start a refresh to publish it"}
 
-    @api.get("/gaps")
-    def gaps(request: Request, services: ServicesDep) -> list[dict[str, Any]]:
-        """Unanswered, off-topic and thumbs-down questions, grouped by meaning."""
-        log: GapLog = request.app.state.gaps
-        return [g.__dict__ for g in log.groups(services.embedder)]
 
-    router.include_router(api)
-    return router
+@api.delete("/articles/{name}")
+def delete(name: str, services: ServicesDep) -> dict[str, str]:
+    """Delete an article file; refresh to remove it from the bot."""
+    path = _article_path(services, name)
+    if not path.exists():
+        raise NotFound(f"{name}: no such article file")
+    path.unlink()
+    return {"deleted": name, "next": "start a refresh to remove it from the bot"}
+
+
+@api.post("/refresh", status_code=202)
+def refresh(job: RefreshDep) -> dict[str, Any]:
+    """Start a background refresh of the knowledge folder."""
+    return job.start().__dict__
+
+
+@api.get("/refresh")
+def refresh_status(job: RefreshDep) -> dict[str, Any]:
+    """The refresh's state and progress."""
+    return dict(job.status.__dict__)
+
+
+@api.post("/rollback")
+def rollback(services: ServicesDep) -> dict[str, str | None]:
+    """Serve the previous index version again."""
+    with ingest_lock(services.settings.ingest_lock_path):
+        record = services.indexer.rollback()
+    return {"version": record.version, "previous": record.previous}
+
+
+@api.get("/gaps")
+def gaps(log: GapsDep, services: ServicesDep) -> list[dict[str, Any]]:
+    """Unanswered, off-topic and thumbs-down questions, grouped by meaning."""
+    return [g.__dict__ for g in log.groups(services.embedder)]
 
 
 def _check_content(name: str, body: bytes) -> None:

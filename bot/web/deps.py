@@ -1,11 +1,18 @@
-"""FastAPI dependencies shared by the public and the admin routes."""
+"""Every FastAPI dependency, typed: routes ask for what they use, never for ``app.state``."""
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
 from fastapi import Depends, Request
 
+from bot.answering.chat import ChatService
+from bot.config import Settings
+from bot.errors import Unauthorized
+from bot.feedback.gaps import GapLog
+from bot.feedback.ratings import FeedbackStore, RecentQuestions
+from bot.refresh.job import RefreshJob
 from bot.services import Services
 
 
@@ -16,3 +23,63 @@ def get_services(request: Request) -> Services:
 
 
 ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_settings(services: ServicesDep) -> Settings:
+    """The settings the services were built from."""
+    return services.settings
+
+
+def get_chat(services: ServicesDep) -> ChatService:
+    """The chat service."""
+    return services.chat
+
+
+def get_feedback(services: ServicesDep) -> FeedbackStore:
+    """The ratings store."""
+    return services.feedback
+
+
+def get_gaps(services: ServicesDep) -> GapLog:
+    """The content-gap log."""
+    return services.gaps
+
+
+def get_recent(services: ServicesDep) -> RecentQuestions:
+    """Which question each recent answer id answered."""
+    return services.recent
+
+
+def get_refresh(services: ServicesDep) -> RefreshJob:
+    """The staff refresh job."""
+    return services.refresh
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ChatDep = Annotated[ChatService, Depends(get_chat)]
+FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
+GapsDep = Annotated[GapLog, Depends(get_gaps)]
+RecentDep = Annotated[RecentQuestions, Depends(get_recent)]
+RefreshDep = Annotated[RefreshJob, Depends(get_refresh)]
+
+
+def rate_limit(request: Request, services: ServicesDep) -> None:
+    """Count this request against its client address; 429 past ``BOT_RATE_LIMIT``."""
+    services.limiter.hit(request.client.host if request.client else "unknown")
+
+
+def require_token(request: Request, settings: SettingsDep) -> None:
+    """Accept only ``Authorization: Bearer <BOT_ADMIN_TOKEN>``, compared in constant time."""
+    expected = settings.admin_token
+    header = request.headers.get("authorization", "")
+    scheme, _, given = header.partition(" ")
+    if (
+        expected is None
+        or scheme.lower() != "bearer"
+        or not hmac.compare_digest(given.strip().encode(), expected.get_secret_value().encode())
+    ):
+        raise Unauthorized("a valid admin token is required (Authorization: Bearer ...)")
+
+
+RateLimit = Depends(rate_limit)
+AdminToken = Depends(require_token)

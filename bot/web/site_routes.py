@@ -27,31 +27,30 @@ async def security_headers(
     return response
 
 
-def web_router() -> APIRouter:
-    """Routes for the widget and the demo page."""
-    router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False)
 
-    @router.get("/widget.js")
-    def widget() -> FileResponse:
-        """The widget: one script tag on any page of the clinic's site."""
-        return FileResponse(
-            STATIC / "widget.js",
-            media_type="text/javascript; charset=utf-8",
-            headers={"Cache-Control": "public, max-age=300"},
-        )
 
-    @router.get("/demo.css")
-    def demo_css() -> FileResponse:
-        """Styles of the demo clinic page."""
-        return FileResponse(STATIC / "demo.css", media_type="text/css; charset=utf-8")
+@router.get("/widget.js")
+def widget() -> FileResponse:
+    """The widget: one script tag on any page of the clinic's site."""
+    return FileResponse(
+        STATIC / "widget.js",
+        media_type="text/javascript; charset=utf-8",
+        headers={"Cache-Control": "public, max-age=300"},
+    )
 
-    @router.get("/")
-    def demo() -> FileResponse:
-        """A demo clinic page with the widget embedded."""
-        return FileResponse(
-            STATIC / "demo.html",
-            media_type="text/html; charset=utf-8",
-            headers={"Content-Security-Policy": DEMO_CSP, "X-Frame-Options": "DENY"},
-        )
 
-    return router
+@router.get("/demo.css")
+def demo_css() -> FileResponse:
+    """Styles of the demo clinic page."""
+    return FileResponse(STATIC / "demo.css", media_type="text/css; charset=utf-8")
+
+
+@router.get("/")
+def demo() -> FileResponse:
+    """A demo clinic page with the widget embedded."""
+    return FileResponse(
+        STATIC / "demo.html",
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": DEMO_CSP, "X-Frame-Options": "DENY"},
+    )

@@ -9,11 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, MOXA_ARTICLE, live_server
+from conftest import KNOWLEDGE, MOXA_ARTICLE, live_server, reuse
 from fastapi.testclient import TestClient
 
 from bot.config import Settings
-from bot.feedback.gaps import GapLog, redact
+from bot.feedback.gaps import GapLog
+from bot.feedback.redact import redact
 from bot.services import Services, build_services
 from bot.web.app import create_app
 
@@ -50,7 +51,7 @@ def knowledge_copy(staff: Services) -> Path:
 
 @pytest.fixture
 def admin(staff: Services) -> Iterator[TestClient]:
-    with TestClient(create_app(staff.settings, build=lambda _s: staff)) as client:
+    with TestClient(create_app(staff.settings, build=reuse(staff))) as client:
         yield client
 
 
@@ -58,7 +59,7 @@ def admin(staff: Services) -> Iterator[TestClient]:
 def admin_ro(tmp_path_factory: pytest.TempPathFactory, model) -> Iterator[TestClient]:
     """One shared admin app for the tests that change nothing."""
     staff = staff_services(tmp_path_factory.mktemp("staff"), model)
-    with TestClient(create_app(staff.settings, build=lambda _s: staff)) as client:
+    with TestClient(create_app(staff.settings, build=reuse(staff))) as client:
         yield client
 
 
@@ -168,7 +169,7 @@ def test_one_refresh_at_a_time(admin: TestClient, knowledge_copy: Path) -> None:
     assert admin.post("/admin/api/refresh", headers=AUTH).status_code == 202
     second = admin.post("/admin/api/refresh", headers=AUTH)
     assert second.status_code == 409 and "already running" in second.json()["error"]
-    admin.app.state.refresh.wait(120)
+    admin.app.state.services.refresh.wait(120)
 
 
 def test_failed_refresh_reports_why(
@@ -205,6 +206,7 @@ def test_content_gaps_are_recorded_redacted_and_grouped(admin: TestClient) -> No
 
 def test_gap_retention(tmp_path: Path) -> None:
     log = GapLog(tmp_path / "gaps.sqlite3", retention_days=90)
+    assert log.rows() == []  # opens the file (it is created on first use)
     with sqlite3.connect(tmp_path / "gaps.sqlite3") as db:
         db.execute(
             "INSERT INTO gaps VALUES ('old question', 'no_answer', ?)", (time.time() - 91 * 86400,)

@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterator
 
 import pytest
+from conftest import reuse
 from fastapi.testclient import TestClient
 
 from bot.services import Services
@@ -17,7 +18,7 @@ def web(indexed: Services) -> Iterator[TestClient]:
     settings = indexed.settings.model_copy(
         update={"allowed_origins": HOST_ORIGIN, "rate_limit": "3/minute", "stream_delay_ms": 0}
     )
-    with TestClient(create_app(settings, build=lambda _s: indexed)) as client:
+    with TestClient(create_app(settings, build=reuse(indexed))) as client:
         yield client
 
 
@@ -61,7 +62,7 @@ def test_feedback_is_stored_without_personal_data(client: TestClient) -> None:
         },
     )
     assert response.status_code == 204
-    stored = client.app.state.feedback.all()
+    stored = client.app.state.services.feedback.all()
     assert ("abc123", "down", "wrong, mail me at [email] or [phone]") in stored
     bad = client.post("/api/feedback", json={"answer_id": "abc", "rating": "meh"})
     assert bad.status_code == 422 and "rating" in bad.json()["error"]

@@ -287,7 +287,7 @@ def test_feedback_reaches_the_server(page, site, bot) -> None:
         last_bot(page).locator("text=Not helpful").click()
     assert response.value.status == 204
     assert last_bot(page).locator("text=Not helpful").get_attribute("aria-pressed") == "true"
-    ratings = [r for _, r, _ in bot.app.state.feedback.all()]
+    ratings = [r for _, r, _ in bot.app.state.services.feedback.all()]
     assert "down" in ratings
 
 

@@ -1,0 +1,114 @@
+"""The visitors' API: health, widget configuration, chat (plain and streamed), feedback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter
+from sse_starlette.sse import EventSourceResponse
+from starlette.concurrency import run_in_threadpool
+
+from bot.answering.replies import SUGGESTIONS
+from bot.errors import IndexNotReady
+from bot.feedback.gaps import GapLog
+from bot.schemas import (
+    MAX_HISTORY_TURNS,
+    MAX_MESSAGE_CHARS,
+    ChatReply,
+    ChatRequest,
+    FeedbackRequest,
+    Health,
+    WidgetConfig,
+)
+from bot.web.deps import ChatDep, FeedbackDep, GapsDep, RateLimit, RecentDep, ServicesDep
+
+router = APIRouter()
+
+
+@router.get("/health", response_model=Health, tags=["ops"])
+def health(services: ServicesDep) -> Health:
+    """Ready when the model is loaded and the index has articles; 503 otherwise."""
+    store = services.store
+    store.check_model()
+    articles, sections = store.counts()
+    if sections == 0:
+        raise IndexNotReady("the knowledge index is empty; run `python ingest.py`")
+    return Health(status="ok", articles=articles, chunks=sections, model=services.embedder.name)
+
+
+@router.get("/api/config", response_model=WidgetConfig, tags=["chat"])
+def widget_config(services: ServicesDep) -> WidgetConfig:
+    """What the widget shows before the first question, and the limits it must respect."""
+    settings = services.settings
+    return WidgetConfig(
+        clinic_name=settings.clinic_name,
+        greeting=services.chat.replies.welcome(),
+        disclaimer=settings.disclaimer,
+        booking=services.chat.booking,
+        emergency_number=settings.emergency_number,
+        suggestions=list(SUGGESTIONS),
+        max_message_chars=MAX_MESSAGE_CHARS,
+        max_history_turns=MAX_HISTORY_TURNS,
+    )
+
+
+@router.post("/api/chat", response_model=ChatReply, tags=["chat"], dependencies=[RateLimit])
+def chat(body: ChatRequest, service: ChatDep, gaps: GapsDep) -> ChatReply:
+    """Answer a visitor's message from the clinic's articles.
+
+    The reply's ``type`` says what kind of answer it is (an article answer, no answer,
+    a booking referral, a safety message...). Every reply carries the medical disclaimer
+    and how to book; answers cite the articles they were taken from.
+    """
+    reply = service.reply(body)
+    _note_gap(gaps, body.message, reply)
+    return reply
+
+
+@router.post("/api/chat/stream", tags=["chat"], dependencies=[RateLimit])
+async def chat_stream(
+    body: ChatRequest, service: ChatDep, gaps: GapsDep, recent: RecentDep, services: ServicesDep
+) -> Any:
+    """The same reply as ``/api/chat``, as Server-Sent Events.
+
+    Events: ``meta`` (``id``, ``type``, ``sources``, ``disclaimer``, ``booking``,
+    ``session_id``), then ``delta`` events with ``text`` to append, then ``done``.
+    """
+    reply = await run_in_threadpool(service.reply, body)
+    await run_in_threadpool(_note_gap, gaps, body.message, reply)
+    answer_id = uuid.uuid4().hex
+    if reply.type in ("answer", "no_answer"):
+        recent.remember(answer_id, body.message)
+    delay = services.settings.stream_delay_ms / 1000
+    return EventSourceResponse(_stream(reply, answer_id, delay), ping=15)
+
+
+@router.post("/api/feedback", status_code=204, tags=["chat"], dependencies=[RateLimit])
+def feedback(body: FeedbackRequest, store: FeedbackDep, gaps: GapsDep, recent: RecentDep) -> None:
+    """Record a thumbs up or down on an answer (no personal data is kept)."""
+    store.add(body.answer_id, body.rating, body.comment)
+    question = recent.question(body.answer_id)
+    if body.rating == "down" and question:
+        gaps.record(question, "thumbs_down")
+
+
+async def _stream(reply: ChatReply, answer_id: str, delay: float) -> AsyncIterator[dict[str, str]]:
+    meta = reply.model_dump(exclude={"answer"})
+    yield {"event": "meta", "data": json.dumps({"id": answer_id, **meta})}
+    # Word groups keep the text readable as it arrives; the answer is already complete.
+    for piece in re.findall(r"\S+(?:\s+\S+){0,2}\s*", reply.answer):
+        yield {"event": "delta", "data": json.dumps({"text": piece})}
+        if delay:
+            await asyncio.sleep(delay)
+    yield {"event": "done", "data": json.dumps({"id": answer_id})}
+
+
+def _note_gap(gaps: GapLog, message: str, reply: ChatReply) -> None:
+    """Questions the articles could not serve become content gaps for staff."""
+    if reply.type in ("no_answer", "out_of_scope"):
+        gaps.record(message, reply.type)
