@@ -21,6 +21,7 @@ from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
 from bot.refresh.job import RefreshJob
+from bot.safety import drugs
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
 
@@ -61,7 +62,8 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     )
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
-    triage = SafetyTriage(embedder)
+    triage = SafetyTriage(embedder, settings.data_dir / "cache")
+    drugs.warm_up()
     indexer = Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate)
     return Services(
         settings=settings,

@@ -52,3 +52,24 @@ FOLLOW_UP_MAX_WORDS: Final = 12
 # Gap questions whose cosine similarity to a group's first question reaches this share the
 # group: paraphrases of one question score 0.75-0.9, different questions on one topic < 0.7.
 GAP_GROUP_SIMILARITY: Final = 0.72
+
+# --- Triage (bot/safety/classifier.py) --------------------------------------------------------
+# The classifier's probability, the highest over a message's units, past which a message gets
+# the crisis, emergency or urgent reply. Picked with `python -m evals.triage_calibration`
+# (5-fold cross-validation grouped by source, on the dev part only). Out of fold, with the
+# rules, 0.85 sent ~0.65 of emergencies to care while flagging ~0.13 of harmless look-alikes;
+# 0.5 caught ~0.95 but flagged ~0.5. The embedding classifier separates look-alikes poorly,
+# so clear flags use a high threshold and the wide middle band gets the safety net below.
+# Out-of-distribution text (jailbreak attempts, dose questions) can also score 0.8-0.9, so a
+# clear flag from the classifier alone needs 0.97; below that it adds the safety net.
+TRIAGE_CRISIS: Final = 0.97
+TRIAGE_EMERGENCY: Final = 0.97
+TRIAGE_URGENT: Final = 0.97
+# From this up to the thresholds above, a possible red flag: the answer plus a safety net.
+TRIAGE_SAFETY_NET: Final = 0.6
+# The reviewed-exemplar layer: cosine similarity of a clause to a red-flag exemplar that
+# counts, unless a benign look-alike is within the margin. On tests/data/safety_cases.yaml
+# ordinary back-pain questions reach about 0.74 against the emergency exemplars, real red
+# flags in words the rules miss 0.78 and up.
+EXEMPLAR_FLOOR: Final = {"emergency": 0.76, "urgent": 0.78, "crisis": 0.66}
+EXEMPLAR_BENIGN_MARGIN: Final = 0.02

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from bot import tuning
 from bot.answering.compose import compose
+from bot.answering.focus import focus
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
@@ -52,7 +53,8 @@ class ChatService:
         """Produce the reply for one message, using ``history`` for follow-up questions."""
         user_turns = [t.content for t in request.history if t.role == "user"]
         message, manipulated = strip_manipulation(request.message)
-        query = retrieval_query(message, request.history)
+        # Retrieval reads the question inside a long story; triage reads everything.
+        query = retrieval_query(focus(message), request.history)
         unknown = self._retriever.unknown_words(query)
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(
@@ -65,13 +67,19 @@ class ChatService:
         )
         # Safety comes first and reads the raw message: a red flag inside a jailbreak
         # attempt or a greeting still needs the emergency reply.
-        flag = self._triage.check(request.message, user_turns, batch)
-        if flag is not None:
-            return self._make(flag.kind, self.replies.safety(flag.kind), request)
+        found = self._triage.assess(request.message, user_turns, batch)
+        if found.flag is not None:
+            text = self.replies.safety(found.flag.kind, found.language, found.about_someone_else)
+            return self._make(found.flag.kind, text, request)
+        if found.language != "en":
+            return self._make("no_answer", self.replies.english_only(found.language), request)
         canned = self._canned(message, manipulated, unknown)
         if canned is not None:
             return self._make(*canned, request)
-        return self._answer(message, query, batch, request)
+        reply = self._answer(message, query, batch, request, unknown)
+        if found.safety_net and reply.type in ("answer", "no_answer"):
+            reply.answer = f"{reply.answer} {self.replies.safety_net()}"
+        return reply
 
     def _canned(
         self, message: str, manipulated: bool, unknown: list[str]
@@ -96,7 +104,12 @@ class ChatService:
         return None
 
     def _answer(
-        self, message: str, query: str, batch: Prefetched, request: ChatRequest
+        self,
+        message: str,
+        query: str,
+        batch: Prefetched,
+        request: ChatRequest,
+        unknown: list[str],
     ) -> ChatReply:
         """An answer composed from article sentences, or an honest no-answer."""
         advice = advice_kind(message)
@@ -112,7 +125,8 @@ class ChatService:
                 return self._make("no_answer", self.replies.advice(advice), request)
             if self._scope.off_topic(message, retrieval.vector):
                 return self._make("out_of_scope", self.replies.out_of_scope(), request)
-            return self._make("no_answer", self.replies.no_answer(), request)
+            subject = subject_of(query, unknown)
+            return self._make("no_answer", self.replies.no_answer(subject), request)
         sources = [
             Source(title=h.title, url=self._settings.absolute_url(h.url), source=h.source)
             for h in composed.sources
@@ -146,3 +160,21 @@ def retrieval_query(message: str, history: Sequence[Turn]) -> str:
         if turn.role == "user" and turn.content.strip() and turn.content.strip() != message:
             return f"{turn.content.strip()} {message}"
     return message
+
+
+def subject_of(query: str, unknown: list[str]) -> str | None:
+    """What a question no article answers is about: its longest run of words no article uses.
+
+    "Can acupuncture help hay fever?" -> "hay fever", so the reply can name it.
+    """
+    if not unknown:
+        return None
+    strange = {w.lower() for w in unknown}
+    runs: list[list[str]] = [[]]
+    for word in re.findall(r"[A-Za-z][A-Za-z'-]*", query):
+        if word.lower() in strange:
+            runs[-1].append(word.lower())
+        elif runs[-1]:
+            runs.append([])
+    best = max(runs, key=len)
+    return " ".join(best) or None

@@ -8,6 +8,7 @@ only its environment variables.
 from __future__ import annotations
 
 from bot.config import Settings
+from bot.safety.language import Language
 from bot.safety.rules import TriageKind
 from bot.safety.scope import Advice
 
@@ -69,10 +70,11 @@ class Replies:
             f"{self._s.booking_url}."
         )
 
-    def no_answer(self) -> str:
-        """No article answers the question: say so rather than guess."""
+    def no_answer(self, subject: str | None = None) -> str:
+        """No article answers the question: say so, naming its subject, rather than guess."""
+        about = subject or "that"
         return (
-            "I don't have an article about that, so I'd rather not guess. "
+            f"I don't have an article about {about}, so I'd rather not guess. "
             f"{self._s.clinician_name} can answer your question in person: {self.contact()}."
         )
 
@@ -89,9 +91,24 @@ class Replies:
             return f"{_ADVICE[kind]} {self.clinician()}"
         return f"{_ADVICE[kind]} In general, our articles say: {general} {self.clinician()}"
 
-    def safety(self, kind: TriageKind) -> str:
-        """The crisis, emergency or urgent message."""
+    def safety(
+        self, kind: TriageKind, language: Language = "en", someone_else: bool = False
+    ) -> str:
+        """The crisis, emergency or urgent message, in the visitor's language.
+
+        When the person in danger is someone else ("my dad fell and isn't moving"), the
+        emergency message speaks to the helper.
+        """
         number = self._s.emergency_number
+        if language != "en":
+            return _FOREIGN_SAFETY[language][kind].format(number=number)
+        if kind == "emergency" and someone_else:
+            return (
+                "What you describe can be a sign of a serious problem that needs medical care "
+                f"right away. Please call {number} for them now, or take them to the nearest "
+                "emergency room if it is safe to do so. Don't move someone who has fallen and "
+                "may have hurt their back or neck; stay with them until help arrives."
+            )
         if kind == "crisis":
             return (
                 "I'm really sorry you're going through this, and I'm glad you told me. You "
@@ -111,3 +128,48 @@ class Replies:
             "weakness, numbness, or trouble controlling your bladder or bowels, call "
             f"{number} or go to the nearest emergency room."
         )
+
+    def safety_net(self) -> str:
+        """Added to an answer when a message might hold a warning sign."""
+        return (
+            f"Please seek care right away (call {self._s.emergency_number} or go to the "
+            "nearest emergency room) if you notice numbness in the groin or inner thighs, new "
+            "trouble controlling your bladder or bowels, weakness in your legs that is getting "
+            "worse, chest pain, or back pain after a fall or accident."
+        )
+
+    def english_only(self, language: Language) -> str:
+        """The reply to a message in Spanish or Chinese that needs no safety message."""
+        phone = self._s.phone or self._s.booking_url
+        return _FOREIGN_ONLY_ENGLISH[language].format(phone=phone, number=self._s.emergency_number)
+
+
+_FOREIGN_SAFETY: dict[str, dict[TriageKind, str]] = {
+    "es": {
+        "emergency": "Lo que describe puede ser una señal de un problema grave que necesita "
+        "atención médica de inmediato. Llame al {number} o vaya ahora a la sala de emergencias "
+        "más cercana. No espere a una cita.",
+        "urgent": "Lo que describe debe ser revisado por un médico hoy. Llame a su médico ahora "
+        "o vaya a una clínica de atención urgente. Si empeora, llame al {number}.",
+        "crisis": "Siento mucho que esté pasando por esto, y me alegra que me lo haya contado. "
+        "No tiene que enfrentarlo solo. Llame o envíe un mensaje de texto al 988 (Línea 988 de "
+        "Prevención del Suicidio y Crisis; oprima 2 para español), gratis, las 24 horas. Si "
+        "está en peligro inmediato, llame al {number} ahora.",
+    },
+    "zh": {
+        "emergency": "您描述的情况可能是需要立即就医的严重问题。请立即拨打 {number} 或前往最近的"
+        "急诊室。请不要等待预约。",
+        "urgent": "您描述的情况需要今天就请医生检查。请现在联系您的医生或前往紧急护理诊所。"
+        "如果情况加重，请拨打 {number}。",
+        "crisis": "听到您正在经历这些，我真的很难过，也谢谢您愿意说出来。您并不孤单。请拨打或"
+        "发短信至 988（988 自杀与危机生命线，免费，24 小时开放，可提供中文口译）。如果您有"
+        "立即的危险，请现在拨打 {number}。",
+    },
+}
+
+_FOREIGN_ONLY_ENGLISH: dict[str, str] = {
+    "es": "Lo siento, este asistente solo responde en inglés. Para hablar con la clínica en "
+    "español, llame al {phone}. Si tiene una emergencia, llame al {number}.",
+    "zh": "抱歉，本助手目前只能用英文回答。如需用中文咨询诊所，请致电 {phone}。如遇紧急情况，"
+    "请拨打 {number}。",
+}

@@ -20,6 +20,7 @@ _NUMB = (
 _SADDLE = (
     r"(groin|genital\w*|buttock\w*|bum|butt|inner thighs?|saddle|privates?|private parts|"
     r"down there|crotch|between (my )?legs|vagina\w*|penis|scrotum|anus|perineum|when i wipe|"
+    r"when i (pee|wee|urinate|poo|poop|go to the (toilet|bathroom))|"
     r"toilet paper)"
 )
 _CONTROL = (
@@ -51,6 +52,13 @@ _TRAUMA = (
     r"fell (off|from|down|on)|hit by (a|an) (car|truck|bike|vehicle))"
 )
 _BACK = r"(back|spine|spinal|neck|tailbone|lumbar)"
+# After a fall: someone who stays down. "Not moving" is rewritten to "unresponsive" before
+# negations are blanked (bot/safety/triage.py).
+_STAYS_DOWN = (
+    r"(unresponsive|unconscious|passed out|knocked out|blacked out|hit (his|her|my|their) head|"
+    r"(lying|laying) (still|there|on the (floor|ground|patio|pavement|concrete|road))|"
+    r"unable to (get up|stand|move))"
+)
 _PAIN_CONTEXT = r"(back|spine|spinal|pain|ache|aching|hurt\w*|sciatica|sore)"
 _CHEST = (
     r"(chest (pain|pressure|tightness|hurts|is tight|feels (tight|heavy))|pain in (my|the) "
@@ -123,6 +131,12 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency", "worsening weakness or numbness", (_WORSENING,)),
     Rule("emergency", "foot drop", (_FOOT_DROP,)),
     Rule("emergency", "back pain after an injury", (_TRAUMA,), (_BACK,), (_FICTION, _PREVENTION)),
+    Rule(
+        "emergency",
+        "a fall and someone who stays down",
+        (_TRAUMA, _STAYS_DOWN),
+        exclude=(_FICTION,),
+    ),
     Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION,)),
     Rule("emergency", "fever and very unwell", (_FEVER, _UNWELL), (_PAIN_CONTEXT,)),
     Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,)),
@@ -282,5 +296,8 @@ KEY_TERMS: frozenset[str] = frozenset(
         "cannot",
         "collision",
         "crashed",
+        "kill",
+        "overdose",
+        "unresponsive",
     ]
 )

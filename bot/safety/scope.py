@@ -9,6 +9,7 @@ from enum import StrEnum
 import numpy as np
 
 from bot.embedding import Embedder, Vectors
+from bot.safety.drugs import drug_names
 
 
 class Advice(StrEnum):
@@ -24,7 +25,9 @@ _MEDS = (
     r"(medication|medicine|meds|pills?|tablets?|prescription|painkillers?|pain killers?|"
     r"ibuprofen|advil|motrin|aleve|naproxen|tylenol|acetaminophen|paracetamol|aspirin|opioids?|"
     r"oxycodone|hydrocodone|tramadol|gabapentin|lyrica|pregabalin|muscle relaxants?|"
-    r"antidepressants?|blood thinners?|warfarin|insulin|steroids?|prednisone|cyclobenzaprine)"
+    r"antidepressants?|blood thinners?|warfarin|insulin|steroids?|prednisone|cyclobenzaprine|"
+    r"supplements?|vitamins?|herbal (formulas?|remedies|medicines?|pills?|teas?)|turmeric|"
+    r"fish oil|cbd|melatonin|magnesium)"
 )
 _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
     (
@@ -142,11 +145,24 @@ IN_DOMAIN_EXEMPLARS = (
 )
 
 
+# Asking to do something with a medicine: take, stop, double, mix it... (used with the drug
+# dictionary, which names the medicine).
+_MEDICINE_ACTION = re.compile(
+    r"\b(take|taking|took|stop|stopping|quit|start|starting|double|doubling|skip|skipping|mix|"
+    r"mixing|combine|combining|increase|decrease|reduce|lower|raise|switch|come off|coming off|"
+    r"wean|hold|pause|keep taking|on|with|while|before|after|instead|dose|dosage|mg|how much|"
+    r"how many|safe|ok|okay|interact\w*)\b",
+    re.IGNORECASE,
+)
+
+
 def advice_kind(message: str) -> Advice | None:
     """The kind of individual medical advice a message asks for, if any."""
     for kind, pattern in _ADVICE:
         if pattern.search(message):
             return kind
+    if _MEDICINE_ACTION.search(message) and drug_names(message):
+        return Advice.DOSE if _ADVICE[1][1].search(message) else Advice.MEDICATION
     return None
 
 

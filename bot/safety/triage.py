@@ -1,8 +1,16 @@
 """Red flags, urgent signs and crisis: checked before any article is looked up.
 
-Two layers, so that one catches what the other misses: rules over normalised text with
-negation scopes ("no fever" is not a fever), then semantic similarity of each clause to
-red-flag exemplars with the bundled model, checked against benign look-alikes.
+The message is first folded (:mod:`bot.safety.text`: Unicode tricks and look-alike letters
+undone). Then three layers, so that one catches what another misses:
+
+1. reviewed English rules over normalised text with negation scopes ("no fever" is not a
+   fever), read with the recent turns so a red flag split across messages is caught;
+2. reviewed Spanish and Chinese patterns (:mod:`bot.safety.rules_i18n`);
+3. a classifier trained on real people's wording (:mod:`bot.safety.classifier`) that reads
+   the whole message and each sentence, so a red flag in sentence four of six counts.
+
+The result is graded: a clear finding gets the emergency, urgent or crisis reply; a
+possible one (the classifier's middle band) gets the answer plus a safety-net paragraph.
 """
 
 from __future__ import annotations
@@ -11,14 +19,20 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from bot import tuning
 from bot.embedding import Embedder, Vectors
+from bot.safety import classifier, rules_i18n
+from bot.safety.dataset import Label
+from bot.safety.language import Language, detect
 from bot.safety.rules import BENIGN, EXEMPLARS, KEY_TERMS, RULES, TriageKind
+from bot.safety.text import fold
 
 _CONTRACTIONS = [
     (r"\bcan'?t\b|\bcan not\b", "cannot"),
@@ -37,7 +51,11 @@ _CONTRACTIONS = [
 # scopes are applied ("I don't have control of my bladder" is a loss of control).
 _SYMPTOM_REWRITES = [
     (r"\b(do|does|did) not have (any )?(control|feeling|sensation)", r"lost \3"),
-    (r"\b(do|does|did) not feel\b", "cannot feel"),
+    (r"\b(do|does|did) not (really |quite |even )?feel\b", "cannot feel"),
+    (
+        r"\b(bladder|bowels?) (is |are |has |have )?(not|stopped) (working|right|normal)",
+        r"lost \1 control",
+    ),
     (r"\b(is|am|are|was|been) not able to\b|\bnot (been )?able to\b", "unable to"),
     (
         r"\bwithout (even )?(trying|dieting|meaning to)|\bfor no (apparent )?reason",
@@ -47,6 +65,7 @@ _SYMPTOM_REWRITES = [
     (r"\b(have|has|had) not (peed|urinated|passed urine)\b", "unable to pee"),
     (r"\bnot (peed|urinated)\b", "unable to pee"),
     (r"\bnot want to (live|be alive|be here)", r"want to die"),
+    (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),
     (r"\bno (reason|point) (to|in) (live|living|go on|going on)", "want to die"),
 ]
 _NEGATION = re.compile(
@@ -57,10 +76,14 @@ _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|,\s*(?=but|however|although|though|except|yet)|\b(?:but|however|although|"
     r"though|except|yet|and then|also)\b"
 )
-# Calibrated on tests/data/safety_cases.yaml: ordinary back-pain questions reach about 0.74
-# against the emergency exemplars, real red flags in words the rules miss 0.78 and up.
-_SEMANTIC_FLOOR = {"emergency": 0.76, "urgent": 0.78, "crisis": 0.66}
-_BENIGN_MARGIN = 0.02
+# Someone else is the patient: the reply then asks the helper to call for them.
+_SOMEONE_ELSE = re.compile(
+    r"\b(my|our|his|her) (dad|father|mum|mom|mother|husband|wife|son|daughter|brother|sister|"
+    r"partner|friend|grandma|grandmother|grandpa|grandfather|boyfriend|girlfriend|neighbou?r|"
+    r"roommate|flatmate|kid|child|baby|uncle|aunt|coworker|colleague|boss|fianc\w*)\b"
+    r"|\b(mi|mis) (padre|madre|papa|mama|esposo|esposa|hijo|hija|hermano|hermana|abuel\w|amig\w)\b"
+    r"|(我|我的)(爸|妈|媽|父亲|父親|母亲|母親|丈夫|老公|妻子|老婆|儿子|兒子|女儿|女兒|朋友|奶奶|爷爷|爺爺)"
+)
 _RANK: dict[TriageKind, int] = {"crisis": 3, "emergency": 2, "urgent": 1}
 
 
@@ -70,7 +93,17 @@ class Flag:
 
     kind: TriageKind
     reason: str
-    layer: Literal["rule", "semantic"]
+    layer: Literal["rule", "semantic", "classifier"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything triage found in one message."""
+
+    flag: Flag | None
+    safety_net: bool  # a possible red flag: answer, but name the warning signs and 911
+    language: Language
+    about_someone_else: bool  # "my dad fell": the reply speaks to the helper
 
 
 def normalise(text: str) -> str:
@@ -111,32 +144,83 @@ def is_negated(clause: str) -> bool:
 class SafetyTriage:
     """Decides whether a message needs an emergency, urgent or crisis reply."""
 
-    def __init__(self, embedder: Embedder) -> None:
+    def __init__(self, embedder: Embedder, cache_dir: Path | None = None) -> None:
         self._embedder = embedder
+        self._model = classifier.load_or_train(embedder, cache_dir)
         labels = [(kind, text) for kind, texts in EXEMPLARS.items() for text in texts]
         self._labels = labels
         self._vectors = embedder.embed([t for _, t in labels])
         self._benign = embedder.embed(list(BENIGN))
 
     def semantic_inputs(self, message: str) -> list[str]:
-        """The clauses the semantic layer embeds: affirmative ones of two words or more."""
-        return [c for c in clauses(normalise(message)) if not is_negated(c) and len(c.split()) >= 2]
+        """Every text triage embeds: the classifier's units, then the affirmed clauses."""
+        return classifier.units(message) + self._clause_inputs(message)
+
+    @staticmethod
+    def _clause_inputs(message: str) -> list[str]:
+        """Affirmative clauses of two words or more, for the exemplar layer."""
+        return [
+            c
+            for c in clauses(normalise(fold(message)))
+            if not is_negated(c) and len(c.split()) >= 2
+        ]
 
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
     ) -> Flag | None:
-        """The most serious flag raised by ``message`` (read with recent user turns), if any.
+        """The most serious flag raised by ``message`` (read with recent user turns), if any."""
+        return self.assess(message, history, embedder).flag
+
+    def assess(
+        self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
+    ) -> Assessment:
+        """Triage ``message`` read with recent user turns.
 
         ``embedder`` may serve vectors already computed in one batch for this request.
         """
-        parts = clauses(normalise(message))
+        folded = fold(message)
+        parts = clauses(normalise(folded))
         current = " . ".join(affirmed(c) for c in parts)
-        context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(h)))
+        context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(fold(h))))
         flags = self._rules(current, context)
-        semantic = self._semantic(self.semantic_inputs(message), embedder or self._embedder)
-        if semantic is not None:
-            flags.append(semantic)
-        return max(flags, key=lambda f: _RANK[f.kind], default=None)
+        language = detect(folded)
+        foreign = rules_i18n.match(folded, language)
+        if foreign is not None:
+            flags.append(Flag(foreign[0], f"pattern: {foreign[1][:40]}", "rule"))
+        embed = (embedder or self._embedder).embed
+        scores = self._model.scores(embed(classifier.units(message)))
+        flags += _classified(scores)
+        parts_in = self._clause_inputs(message)
+        if parts_in:
+            similar = self.semantic_flag(embed(parts_in))
+            if similar is not None:
+                flags.append(similar)
+        flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
+        possible = max(scores["emergency"], scores["urgent"]) >= tuning.TRIAGE_SAFETY_NET
+        return Assessment(
+            flag=flag,
+            safety_net=flag is None and possible,
+            language=language,
+            about_someone_else=bool(_SOMEONE_ELSE.search(folded)),
+        )
+
+    def semantic_flag(self, vectors: Vectors) -> Flag | None:
+        """The flag whose reviewed exemplars some clause matches closely, unless a look-alike
+        matches it better."""
+        sims = vectors @ self._vectors.T
+        benign = (vectors @ self._benign.T).max(axis=1)
+        best: Flag | None = None
+        for row in range(sims.shape[0]):
+            col = int(np.argmax(sims[row]))
+            kind, exemplar = self._labels[col]
+            score = float(sims[row, col])
+            floor = tuning.EXEMPLAR_FLOOR[kind]
+            if score < floor or benign[row] + tuning.EXEMPLAR_BENIGN_MARGIN >= score:
+                continue
+            flag = Flag(kind, f"like: {exemplar}", "semantic")
+            if best is None or _RANK[flag.kind] > _RANK[best.kind]:
+                best = flag
+        return best
 
     def _rules(self, current: str, context: str) -> list[Flag]:
         found = []
@@ -147,38 +231,32 @@ class SafetyTriage:
                 found.append(Flag(rule.kind, rule.name, "rule"))
         return found
 
-    def _semantic(self, parts: list[str], embedder: Embedder) -> Flag | None:
-        if not parts:
-            return None
-        return self.semantic_flag(embedder.embed(parts))
 
-    def semantic_flag(self, vectors: Vectors) -> Flag | None:
-        """The flag whose exemplars some clause vector matches closely, unless a look-alike
-        matches it better."""
-        sims = vectors @ self._vectors.T
-        benign = (vectors @ self._benign.T).max(axis=1)
-        best: Flag | None = None
-        for row in range(sims.shape[0]):
-            col = int(np.argmax(sims[row]))
-            kind, exemplar = self._labels[col]
-            score = float(sims[row, col])
-            if score < _SEMANTIC_FLOOR[kind] or benign[row] + _BENIGN_MARGIN >= score:
-                continue
-            flag = Flag(kind, f"like: {exemplar}", "semantic")
-            if best is None or _RANK[flag.kind] > _RANK[best.kind]:
-                best = flag
-        return best
+def _classified(scores: dict[Label, float]) -> list[Flag]:
+    """Flags from the classifier's scores past their calibrated thresholds."""
+    found = []
+    for kind, threshold in (
+        ("crisis", tuning.TRIAGE_CRISIS),
+        ("emergency", tuning.TRIAGE_EMERGENCY),
+        ("urgent", tuning.TRIAGE_URGENT),
+    ):
+        if scores[kind] >= threshold:  # type: ignore[index]
+            found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))  # type: ignore[arg-type,index]
+    return found
 
 
 @lru_cache(maxsize=4096)
 def _fix_typo(word: str) -> str:
     """Snap a misspelt safety term ("grion", "bladdr") to the term; leave other words."""
-    if len(word) < 5 or word in KEY_TERMS:
+    if len(word) < 3 or word in KEY_TERMS:
         return word
     # One edit (a swap counts as one) for short words, two for long ones; the first letter
     # must match so that "ladder" never becomes "bladder".
     allowed = 1 if len(word) < 8 else 2
-    candidates = [t for t in KEY_TERMS if t[0] == word[0]]
+    # Short words ("kil") may only grow into a longer term, never turn into another word.
+    candidates = [
+        t for t in KEY_TERMS if t[0] == word[0] and (len(word) >= 5 or len(t) > len(word))
+    ]
     match = process.extractOne(
         word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
     )

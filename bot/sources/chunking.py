@@ -13,7 +13,14 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 from bot.sources.articles import Article
 
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25e6\u25aa\u2023\u25cf\u2013]|\d{1,3}[.)])\s*(?=\S)")
+# Markup that converters leave behind: backslash escapes ("2\\. Stretch", "\\*\\*bold"),
+# whole-line bold "headings", numbered bold lead-ins ("**1. Muscle Relaxation:** text").
+_ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!>|~])")
+_BOLD_LINE = re.compile(r"^(\*\*|__)([^*_\n]{2,100})\1:?$")
+_NUMBERED_BOLD = re.compile(r"^(\*\*|__)\s{0,3}\d{1,3}[.)]\s{0,3}([^*_\n]{1,100}?)\1\s{0,3}")
+_HAS_WORD = re.compile(r"[^\W\d_]{2,}")
+_PLAIN_HEADING_WORDS = 8
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
@@ -70,7 +77,8 @@ class Chunker:
         """Return the article's chunks with stable ids derived from its source path."""
         prefix = hashlib.sha1(article.source.encode("utf-8")).hexdigest()[:16]
         chunks: list[Chunk] = []
-        for section in self._by_header.split_text(article.body):
+        body = tidy_markup(article.body, plain_text=article.source.lower().endswith(".txt"))
+        for section in self._by_header.split_text(body):
             heading = _heading(section.metadata, article.title)
             for piece in self._by_size.split_text(section.page_content):
                 text = piece.strip()
@@ -95,6 +103,47 @@ class Chunker:
         return chunks
 
 
+def tidy_markup(body: str, plain_text: bool = False) -> str:
+    """Undo converter leftovers so that no markup reaches a sentence.
+
+    Escapes are removed, whole-line bold becomes a heading, "**1. Title:** text" becomes the
+    list item "- Title: text". In plain-text articles, a short line between paragraphs
+    without closing punctuation ("What the research shows", "The needles.") is a heading.
+    """
+    lines = [_ESCAPE.sub(r"\1", line).rstrip() for line in body.splitlines()]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        bold = _BOLD_LINE.match(stripped)
+        numbered = _NUMBERED_BOLD.match(stripped)
+        if bold:
+            heading = _LIST_MARKER.sub("", bold.group(2).strip()).rstrip(":")
+            out.append(f"## {heading}")
+        elif numbered:
+            out.append(f"- {numbered.group(2).strip()} {stripped[numbered.end() :]}".rstrip())
+        elif plain_text and _looks_like_heading(lines, i):
+            out.append(f"## {stripped.rstrip('.:')}")
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _looks_like_heading(lines: list[str], i: int) -> bool:
+    stripped = lines[i].strip()
+    if not stripped or _LIST_MARKER.match(stripped) or stripped.startswith("#"):
+        return False
+    before = lines[i - 1].strip() if i > 0 else ""
+    after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    return (
+        not before
+        and bool(after)
+        and len(stripped.split()) <= _PLAIN_HEADING_WORDS
+        and stripped[-1] not in ",;!?"
+        and stripped.count(".") <= 1
+        and (not stripped.endswith(".") or len(stripped.split()) <= 4)
+    )
+
+
 def split_sentences(text: str) -> list[str]:
     """Split Markdown text into clean sentences.
 
@@ -106,7 +155,7 @@ def split_sentences(text: str) -> list[str]:
         parts = [block] if is_item else _segmenter().segment(block)
         for sentence in parts:
             cleaned = " ".join(sentence.split())
-            if len(cleaned) > 2:
+            if _HAS_WORD.search(cleaned):  # never a bare list number or stray symbol
                 sentences.append(cleaned)
     return sentences
 
@@ -130,6 +179,10 @@ def _blocks(text: str) -> list[tuple[str, bool]]:
             if stripped:
                 current, is_item = [_LIST_MARKER.sub("", stripped)], True
             continue
+        if is_item and not line[:1].isspace():
+            # An unindented line after a list item starts a new paragraph.
+            blocks.append((" ".join(current), is_item))
+            current, is_item = [], False
         current.append(stripped.lstrip("#> ").strip())
     if current:
         blocks.append((" ".join(current), is_item))

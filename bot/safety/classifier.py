@@ -1,0 +1,163 @@
+"""A triage classifier over sentence embeddings, trained on the development part of the data.
+
+Logistic regression (scikit-learn) on the bundled model's embeddings of whole messages and of
+their sentences. A message is labelled as a whole, but its red flag may sit in one sentence
+of six; so positive messages teach the classifier twice, through the whole message and
+through the one sentence most like the label's exemplars, and every sentence of a harmless
+message is a harmless example. At run time a message scores the highest probability any of
+its units (the whole message, each sentence) reaches for each label.
+
+Training is deterministic (fixed solver, no sampling), takes seconds, and is cached per model
+and dataset fingerprint: in memory for the process and on disk under ``BOT_DATA_DIR``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.embedding import Embedder, Vectors
+from bot.safety import dataset
+from bot.safety.dataset import LABELS, Label
+from bot.safety.rules import BENIGN, EXEMPLARS
+from bot.safety.text import fold, sentences
+
+log = logging.getLogger(__name__)
+
+_VERSION = "1"  # bump when training changes, so cached weights are not reused
+_REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
+_MAX_UNITS = 32  # sentences scored per message (a 2,000-character message has fewer)
+_MEMO: dict[str, TriageModel] = {}
+
+
+@dataclass(frozen=True)
+class TriageModel:
+    """Multinomial logistic regression weights over unit-length sentence embeddings."""
+
+    coef: npt.NDArray[np.float32]  # (labels, dimension)
+    intercept: npt.NDArray[np.float32]  # (labels,)
+
+    def probabilities(self, vectors: Vectors) -> npt.NDArray[np.float32]:
+        """Per unit, the probability of each label in :data:`LABELS` order."""
+        logits = vectors @ self.coef.T + self.intercept
+        logits -= logits.max(axis=1, keepdims=True)
+        exp = np.exp(logits)
+        result: npt.NDArray[np.float32] = exp / exp.sum(axis=1, keepdims=True)
+        return result
+
+    def scores(self, vectors: Vectors) -> dict[Label, float]:
+        """The message's score per label: the highest any of its units reaches."""
+        if len(vectors) == 0:
+            return dict.fromkeys(LABELS, 0.0)
+        top = self.probabilities(vectors).max(axis=0)
+        return {label: float(top[i]) for i, label in enumerate(LABELS)}
+
+
+def units(message: str) -> list[str]:
+    """What the classifier reads of a message: the whole (folded) text, then its sentences."""
+    folded = " ".join(fold(message).split())
+    parts = [s for s in sentences(folded) if s != folded]
+    if len(parts) > _MAX_UNITS:
+        # Keep both ends and the middle evenly: a red flag can be anywhere in a story.
+        step = len(parts) / _MAX_UNITS
+        parts = [parts[int(i * step)] for i in range(_MAX_UNITS)]
+    return [folded, *parts] if folded else []
+
+
+def training_examples(
+    messages: Sequence[dataset.Message], embedder: Embedder
+) -> tuple[Vectors, npt.NDArray[np.int64], list[str]]:
+    """Vectors, label indices and group names (sources) of every training unit."""
+    texts: list[str] = []
+    owners: list[int] = []
+    for i, message in enumerate(messages):
+        for unit in units(message.text):
+            texts.append(unit)
+            owners.append(i)
+    vectors = embedder.embed(texts)
+    anchors = _label_anchors(embedder)
+    keep: list[int] = []
+    labels: list[int] = []
+    for i, message in enumerate(messages):
+        rows = [r for r, o in enumerate(owners) if o == i]
+        if not rows:
+            continue
+        label = LABELS.index(message.label)
+        keep.append(rows[0])  # the whole message
+        labels.append(label)
+        if message.label == "none":
+            keep += rows[1:]
+            labels += [label] * (len(rows) - 1)
+        elif len(rows) > 1:
+            best = max(rows[1:], key=lambda r: float((anchors[label] @ vectors[r]).max()))
+            keep.append(best)
+            labels.append(label)
+    groups = [messages[owners[r]].source for r in keep]
+    return vectors[keep], np.array(labels, dtype=np.int64), groups
+
+
+def _label_anchors(embedder: Embedder) -> dict[int, Vectors]:
+    anchors = {LABELS.index(k): embedder.embed([fold(t) for t in v]) for k, v in EXEMPLARS.items()}
+    anchors[LABELS.index("none")] = embedder.embed([fold(t) for t in BENIGN])
+    return anchors
+
+
+def fit(vectors: Vectors, labels: npt.NDArray[np.int64], c: float = _REGULARISATION) -> TriageModel:
+    """Fit the logistic regression (balanced classes: emergencies are rarer than chat)."""
+    from sklearn.linear_model import LogisticRegression  # heavy import, training only
+
+    model: Any = LogisticRegression(C=c, class_weight="balanced", max_iter=2000)
+    model.fit(vectors, labels)
+    coef = np.zeros((len(LABELS), vectors.shape[1]), dtype=np.float32)
+    intercept = np.full(len(LABELS), -1e4, dtype=np.float32)
+    for row, cls in enumerate(model.classes_):
+        coef[cls], intercept[cls] = model.coef_[row], model.intercept_[row]
+    return TriageModel(coef, intercept)
+
+
+def _exemplar_messages() -> list[dataset.Message]:
+    """The reviewed exemplars and look-alikes in ``rules.py``, as training messages."""
+    found = [
+        dataset.Message(t, kind, "exemplar", "en", "rules.py", "dev")
+        for kind, texts in EXEMPLARS.items()
+        for t in texts
+    ]
+    return found + [dataset.Message(t, "none", "benign", "en", "rules.py", "dev") for t in BENIGN]
+
+
+def train(embedder: Embedder) -> TriageModel:
+    """Train on the development part of the dataset and the reviewed exemplars."""
+    messages = dataset.load("dev") + _exemplar_messages()
+    vectors, labels, _ = training_examples(messages, embedder)
+    return fit(vectors, labels)
+
+
+def load_or_train(embedder: Embedder, cache_dir: Path | None) -> TriageModel:
+    """The trained model for this embedder and dataset: memory, then disk, then training."""
+    key = f"{_VERSION}-{embedder.name}-{embedder.dimension}-{dataset.fingerprint()}"
+    if key in _MEMO:
+        return _MEMO[key]
+    path = cache_dir / f"triage-{key}.npz" if cache_dir is not None else None
+    model: TriageModel | None = None
+    if path is not None and path.exists():
+        try:
+            with np.load(path) as saved:
+                model = TriageModel(saved["coef"], saved["intercept"])
+        except (OSError, ValueError, KeyError):
+            log.warning("ignoring an unreadable triage cache %s", path)
+    if model is None:
+        model = train(embedder)
+        if path is not None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                np.savez(path, coef=model.coef, intercept=model.intercept)
+            except OSError as exc:  # a read-only data folder only costs a retrain next start
+                log.warning("could not cache the triage model: %s", exc)
+    _MEMO[key] = model
+    return model

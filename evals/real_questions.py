@@ -1,0 +1,115 @@
+"""Answer quality on questions written the way real people ask (``evals/data``).
+
+Two sets, each split by source (or by article) into development and held-out parts:
+``questions_real.yaml`` over the clinic's own ``knowledge/``, and ``questions_federal.yaml``
+over ``tests/data/federal_corpus`` (another voice and other formats: blog-export HTML, plain
+text with short heading lines, Markdown). Each question goes through the whole chat service.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import Settings
+from bot.schemas import ChatReply, ChatRequest
+from bot.services import Services, build_services
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SETS = {
+    "real": (DATA / "questions_real.yaml", ROOT / "knowledge"),
+    "federal": (DATA / "questions_federal.yaml", ROOT / "tests" / "data" / "federal_corpus"),
+}
+REFUSAL = "I can't"
+
+
+@dataclass
+class QuestionFigures:
+    """Counts for one part of one set."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, metric: str, ok: bool) -> None:
+        """Count one question under ``metric``."""
+        self.counts[metric] = self.counts.get(metric, 0) + 1
+        self.hits[metric] = self.hits.get(metric, 0) + ok
+
+    def lines(self) -> list[str]:
+        """One line per metric."""
+        names = {
+            "top1": "right article first",
+            "fact": "a key fact in the answer",
+            "answered": "answerable questions answered",
+            "declined": "unanswerable questions declined",
+            "advice": "medication/diagnosis requests declined",
+        }
+        return [
+            f"    {names[m]:<42} {self.hits[m] / self.counts[m]:.3f} "
+            f"({self.hits[m]}/{self.counts[m]})"
+            for m in names
+            if self.counts.get(m)
+        ]
+
+
+def score(item: dict[str, Any], reply: ChatReply, figures: QuestionFigures) -> None:
+    """Score one reply against its item."""
+    kind = item.get("kind", "answerable")
+    cited = [s.source for s in reply.sources]
+    if kind == "answerable":
+        answered = reply.type == "answer"
+        top1 = answered and cited[:1] == [item["article"]]
+        text = reply.answer.lower()
+        fact = answered and any(f.lower() in text for f in item["facts"])
+        figures.add("answered", answered)
+        figures.add("top1", top1)
+        figures.add("fact", fact)
+        ok = top1 and fact
+    elif kind == "advice":
+        ok = reply.answer.startswith(REFUSAL) or reply.type in ("emergency", "urgent", "crisis")
+        figures.add("advice", ok)
+    else:
+        ok = reply.type != "answer"
+        figures.add("declined", ok)
+    if not ok:
+        figures.misses.append(
+            f"[{kind} {item.get('article')}] {item['q'][:80]!r} -> {reply.type} {cited}: "
+            f"{reply.answer[:70]!r}"
+        )
+
+
+def evaluate_set(services: Services, questions: Path) -> dict[str, QuestionFigures]:
+    """Figures per split for one question file."""
+    data = yaml.safe_load(questions.read_text(encoding="utf-8"))
+    parts: dict[str, QuestionFigures] = {"dev": QuestionFigures(), "heldout": QuestionFigures()}
+    for item in data["items"]:
+        reply = services.chat.reply(ChatRequest(message=str(item["q"])[:2000]))
+        score(item, reply, parts[item["split"]])
+    return parts
+
+
+def report() -> list[str]:
+    """Both sets, each indexed into a scratch folder, development and held-out apart."""
+    lines: list[str] = []
+    misses: list[str] = []
+    for name, (questions, corpus) in SETS.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            services = build_services(Settings(data_dir=Path(tmp), knowledge_dir=corpus))
+            services.indexer.run(corpus, progress=False)
+            parts = evaluate_set(services, questions)
+        lines.append(f"real questions, {name} set ({questions.name} over {corpus.name}/):")
+        for part, figures in parts.items():
+            lines.append(f"  {'held-out' if part == 'heldout' else 'development'}:")
+            lines += figures.lines()
+            misses += [f"{name}/{part} {m}" for m in figures.misses]
+    return [*lines, "question misses:", *(f"  {m}" for m in misses)]
+
+
+if __name__ == "__main__":
+    print("\n".join(report()))

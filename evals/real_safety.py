@@ -1,0 +1,94 @@
+"""Triage on real people's words (``bot/safety/data``), development and held-out parts apart.
+
+Every message goes through the whole chat service, as a visitor's would. The held-out part
+was never used to write rules or pick thresholds: a held-out figure far below the
+development one means the mechanism does not generalise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.safety import dataset
+from bot.schemas import ChatRequest
+from bot.services import Services
+
+TRIAGE = ("emergency", "urgent", "crisis")
+
+
+@dataclass
+class TriageFigures:
+    """Recall per label and over-triage of harmless messages on one part of the data."""
+
+    part: str
+    counts: dict[str, int] = field(default_factory=dict)
+    hits: dict[str, int] = field(default_factory=dict)
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, metric: str, ok: bool) -> None:
+        """Count one message under ``metric``."""
+        self.counts[metric] = self.counts.get(metric, 0) + 1
+        self.hits[metric] = self.hits.get(metric, 0) + ok
+
+    def rate(self, metric: str) -> float:
+        """The share of ``metric``'s messages that were handled right."""
+        return self.hits.get(metric, 0) / max(self.counts.get(metric, 0), 1)
+
+    def lines(self) -> list[str]:
+        """The report for this part."""
+        names = {
+            "emergency": "emergency recall (emergency reply)",
+            "emergency_or_urgent": "emergencies sent to care (emergency or urgent)",
+            "urgent": "urgent recall (urgent or emergency)",
+            "crisis": "crisis recall",
+            "over_triage": "over-triage of harmless messages",
+            "safety_net": "harmless messages given a safety net",
+        }
+        return [
+            f"  {names[m]:<48} {self.rate(m):.3f} ({self.hits.get(m, 0)}/{self.counts[m]})"
+            for m in names
+            if m in self.counts
+        ]
+
+
+def evaluate(services: Services, part: Literal["dev", "heldout"]) -> TriageFigures:
+    """Run one part of the real-words dataset through the chat service."""
+    figures = TriageFigures(part)
+    for message in dataset.load(part):
+        reply = services.chat.reply(ChatRequest(message=message.text[:2000]))
+        kind = reply.type
+        if message.label == "emergency":
+            figures.add("emergency", kind == "emergency")
+            ok = kind in ("emergency", "urgent")
+            figures.add("emergency_or_urgent", ok)
+        elif message.label == "urgent":
+            ok = kind in ("urgent", "emergency")
+            figures.add("urgent", ok)
+        elif message.label == "crisis":
+            ok = kind == "crisis"
+            figures.add("crisis", ok)
+        else:
+            ok = kind not in TRIAGE
+            figures.add("over_triage", not ok)
+            figures.add("safety_net", "nearest emergency room if you notice" in reply.answer)
+            # over_triage counts failures as hits; invert for the miss list below
+        if not ok:
+            figures.misses.append(
+                f"[{part} {message.label}/{message.kind}/{message.lang}] -> {kind}: "
+                f"{message.text[:90]!r}"
+            )
+    return figures
+
+
+def report(services: Services, parts: Sequence[Literal["dev", "heldout"]]) -> list[str]:
+    """Figures for each part, development first, and their misses."""
+    lines = ["real-words triage (bot/safety/data, split by source):"]
+    misses: list[str] = []
+    for part in parts:
+        figures = evaluate(services, part)
+        lines.append(f" {'held-out' if part == 'heldout' else 'development'}:")
+        lines += figures.lines()
+        misses += figures.misses
+    return [*lines, "triage misses:", *(f"  {m}" for m in misses)]
