@@ -8,6 +8,13 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.sources.limits import (
+    DEFAULT_MAX_PDF_PAGES,
+    DEFAULT_MAX_SOURCE_BYTES,
+    DEFAULT_PARSE_SECONDS,
+    ParseLimits,
+)
+
 DEFAULT_DISCLAIMER = (
     "This chat shares general information from our clinic's articles. It is not medical "
     "advice, a diagnosis or a treatment plan. Please talk with a licensed clinician about "
@@ -56,6 +63,15 @@ class Settings(BaseSettings):
         None, description="Enables the admin API and staff page; sent as a Bearer token."
     )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
+    max_source_bytes: int = Field(
+        DEFAULT_MAX_SOURCE_BYTES, ge=1000, description="Largest article file ingest reads."
+    )
+    max_pdf_pages: int = Field(
+        DEFAULT_MAX_PDF_PAGES, ge=1, description="PDFs with more pages are skipped."
+    )
+    parse_seconds: float = Field(
+        DEFAULT_PARSE_SECONDS, gt=0, description="Time budget for reading one file."
+    )
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
     crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")
@@ -68,6 +84,15 @@ class Settings(BaseSettings):
     def chroma_dir(self) -> Path:
         """The folder Chroma persists to."""
         return self.data_dir / "chroma"
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        """The limits on reading one article file."""
+        return ParseLimits(
+            max_bytes=self.max_source_bytes,
+            max_pdf_pages=self.max_pdf_pages,
+            seconds=self.parse_seconds,
+        )
 
     @property
     def origins(self) -> list[str]:

@@ -56,5 +56,11 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         index=index,
         retriever=retriever,
         chat=ChatService(settings, retriever, triage, ScopeClassifier(embedder)),
-        indexer=Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate),
+        indexer=Indexer(
+            registry,
+            embedder,
+            Verifier(embedder, triage),
+            on_switch=index.invalidate,
+            limits=settings.parse_limits,
+        ),
     )
