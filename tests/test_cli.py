@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from filelock import FileLock
+from hostile_files import deflate_bomb_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +58,14 @@ def test_second_ingest_exits_at_once_while_one_runs(tmp_path: Path, knowledge_co
         result = run_ingest(data, "--source", str(knowledge_copy))
     assert result.returncode == 4
     assert "another ingest is already running" in result.stderr
+
+
+def test_a_pdf_over_pypdf_limits_is_skipped_with_its_reason(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "bomb.pdf").write_bytes(deflate_bomb_pdf())
+    result = run_ingest(tmp_path / "data", "--source", str(knowledge_copy), "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert "error: bomb.pdf: the PDF is over a safety limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "articles: 9 (9 new" in result.stdout

@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 from filelock import FileLock
+from hostile_files import deflate_bomb_pdf
 
 from bot.config import Settings
 from bot.errors import IndexNotReady, IngestLocked
@@ -104,3 +105,15 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
         pass
     with ingest_lock(lock_path):  # free again once the holder let go
         pass
+
+
+def test_a_pdf_over_pypdf_limits_is_skipped_and_the_rest_indexed(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "bomb.pdf").write_bytes(deflate_bomb_pdf())
+    services = services_for(tmp_path, FakeEmbedder())
+    report = services.indexer.run(knowledge_copy, progress=False)
+    assert len(report.failures) == 1
+    assert report.failures[0].startswith("bomb.pdf: the PDF is over a safety limit")
+    files = sorted(p.name for p in knowledge_copy.glob("*.md"))
+    assert sorted(services.store.manifest()) == files
