@@ -83,6 +83,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     print(report.summary())
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if report.failures or crawl_failures else 0

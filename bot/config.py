@@ -13,6 +13,7 @@ from bot.sources.limits import (
     DEFAULT_MAX_SOURCE_BYTES,
     DEFAULT_PARSE_SECONDS,
     ParseLimits,
+    web_url,
 )
 
 DEFAULT_DISCLAIMER = (
@@ -114,7 +115,12 @@ class Settings(BaseSettings):
         return "all-MiniLM-L6-v2"
 
     def absolute_url(self, url: str | None) -> str | None:
-        """Join a site-relative article URL to the clinic's website."""
+        """Join a site-relative article URL to the clinic's website; drop non-web URLs.
+
+        Ingest already drops them; this guards indexes built before it did, since the
+        widget turns the URL into a link a visitor clicks.
+        """
+        url, _ = web_url(url)
         if url and url.startswith("/"):
             return self.site_url.rstrip("/") + url
         return url
