@@ -71,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     concurrency=settings.crawl_concurrency,
                     timeout=settings.crawl_timeout,
                     retries=settings.crawl_retries,
+                    page_deadline=settings.crawl_page_deadline,
+                    max_page_bytes=settings.crawl_max_page_bytes,
                 )
                 crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
                 print(crawl.summary())

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
     crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")
     crawl_retries: int = Field(3, ge=1, le=10, description="Tries per page (with backoff).")
+    crawl_page_deadline: float = Field(
+        30.0, gt=0, le=600, description="Seconds per page in all: retries, redirects, body."
+    )
+    crawl_max_page_bytes: int = Field(
+        5_000_000, ge=10_000, description="Largest page or sitemap the crawler reads."
+    )
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )

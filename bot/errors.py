@@ -33,6 +33,13 @@ class SourceError(BotError):
         self.reason = reason
 
 
+class CrawlFailed(BotError):
+    """The sitemap could not be used, so the crawl kept every page it had."""
+
+    http_status = 502
+    exit_code = 10
+
+
 class IndexNotReady(BotError):
     """The knowledge index is missing or was built with another model."""
 
