@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import BotError
+from bot.index.storage import storage_errors
 from bot.refresh.indexer import ingest_lock
 from bot.services import build_services
 from bot.sources.crawler import Crawler
@@ -48,41 +50,57 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run an ingest; exit 0 when every file was indexed, 1 when any failed."""
+    """Run an ingest; exit 0 when every file was indexed, 1 when any was skipped.
+
+    Every other status is one error of :mod:`bot.errors` (listed in the README), printed
+    as one line; 70 is a failure of no known kind, printed with its traceback.
+    """
     settings = Settings()
     args = parse_args(argv, settings)
     try:
-        if args.rollback:
-            with ingest_lock(settings.ingest_lock_path):
-                record = build_services(settings).indexer.rollback()
-            print(
-                f"rolled back: version {record.version} serves again "
-                f"({record.previous} kept for a roll forward)"
-            )
-            return 0
-        if not args.source.is_dir():
-            print(f"error: {args.source}: no such folder", file=sys.stderr)
-            return 2
-        # Take the lock before loading the model, so a second ingest is refused at once.
-        with ingest_lock(settings.ingest_lock_path):
-            crawl_failures: list[str] = []
-            if args.sitemap or args.url:
-                crawler = Crawler(
-                    concurrency=settings.crawl_concurrency,
-                    timeout=settings.crawl_timeout,
-                    retries=settings.crawl_retries,
-                )
-                crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
-                print(crawl.summary())
-                crawl_failures = crawl.failures
-            services = build_services(settings)
-            report = services.indexer.run(
-                args.source, rebuild=args.rebuild, progress=not args.quiet
-            )
+        with storage_errors(settings.data_dir):
+            return _run(args, settings)
     except BotError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except Exception as exc:  # a bug: keep exit 1 for "a file was skipped" and say so
+        traceback.print_exc()
+        print(f"error: unexpected failure ({exc.__class__.__name__}: {exc})", file=sys.stderr)
+        return BotError.exit_code
+
+
+def _run(args: argparse.Namespace, settings: Settings) -> int:
+    """The ingest itself; raises the bot's errors for :func:`main` to report."""
+    if args.rollback:
+        with ingest_lock(settings.ingest_lock_path):
+            record = build_services(settings).indexer.rollback()
+        print(
+            f"rolled back: version {record.version} serves again "
+            f"({record.previous} kept for a roll forward)"
+        )
+        return 0
+    if not args.source.is_dir():
+        print(f"error: {args.source}: no such folder", file=sys.stderr)
+        return 2
+    # Take the lock before loading the model, so a second ingest is refused at once.
+    with ingest_lock(settings.ingest_lock_path):
+        crawl_failures: list[str] = []
+        if args.sitemap or args.url:
+            crawler = Crawler(
+                concurrency=settings.crawl_concurrency,
+                timeout=settings.crawl_timeout,
+                retries=settings.crawl_retries,
+                page_deadline=settings.crawl_page_deadline,
+                max_page_bytes=settings.crawl_max_page_bytes,
+            )
+            crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
+            print(crawl.summary())
+            crawl_failures = crawl.failures
+        services = build_services(settings)
+        report = services.indexer.run(args.source, rebuild=args.rebuild, progress=not args.quiet)
     print(report.summary())
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
     for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if report.failures or crawl_failures else 0

@@ -9,6 +9,13 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import tuning
+from bot.sources.limits import (
+    DEFAULT_MAX_PDF_PAGES,
+    DEFAULT_MAX_SOURCE_BYTES,
+    DEFAULT_PARSE_SECONDS,
+    ParseLimits,
+    web_url,
+)
 
 DEFAULT_DISCLAIMER = (
     "This chat shares general information from our clinic's articles. It is not medical "
@@ -66,10 +73,25 @@ class Settings(BaseSettings):
         None, description="Enables the admin API and staff page; sent as a Bearer token."
     )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
+    max_source_bytes: int = Field(
+        DEFAULT_MAX_SOURCE_BYTES, ge=1000, description="Largest article file ingest reads."
+    )
+    max_pdf_pages: int = Field(
+        DEFAULT_MAX_PDF_PAGES, ge=1, description="PDFs with more pages are skipped."
+    )
+    parse_seconds: float = Field(
+        DEFAULT_PARSE_SECONDS, gt=0, description="Time budget for reading one file."
+    )
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
     crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")
     crawl_retries: int = Field(3, ge=1, le=10, description="Tries per page (with backoff).")
+    crawl_page_deadline: float = Field(
+        30.0, gt=0, le=600, description="Seconds per page in all: retries, redirects, body."
+    )
+    crawl_max_page_bytes: int = Field(
+        5_000_000, ge=10_000, description="Largest page or sitemap the crawler reads."
+    )
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )
@@ -83,6 +105,15 @@ class Settings(BaseSettings):
     def ingest_lock_path(self) -> Path:
         """The single-writer lock every refresh (CLI, staff page, rollback) holds."""
         return self.data_dir / "ingest.lock"
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        """The limits on reading one article file."""
+        return ParseLimits(
+            max_bytes=self.max_source_bytes,
+            max_pdf_pages=self.max_pdf_pages,
+            seconds=self.parse_seconds,
+        )
 
     @property
     def origins(self) -> list[str]:
@@ -104,7 +135,12 @@ class Settings(BaseSettings):
         return "all-MiniLM-L6-v2"
 
     def absolute_url(self, url: str | None) -> str | None:
-        """Join a site-relative article URL to the clinic's website."""
+        """Join a site-relative article URL to the clinic's website; drop non-web URLs.
+
+        Ingest already drops them; this guards indexes built before it did, since the
+        widget turns the URL into a link a visitor clicks.
+        """
+        url, _ = web_url(url)
         if url and url.startswith("/"):
             return self.site_url.rstrip("/") + url
         return url

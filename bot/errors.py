@@ -1,4 +1,8 @@
-"""One error family for the whole bot, mapped once to HTTP statuses and CLI exit codes."""
+"""One error family for the whole bot, mapped once to HTTP statuses and CLI exit codes.
+
+Exit status 1 means only "a file or page was skipped, the rest was indexed"; anything that
+stopped the whole run has a status of its own, and an error of no known kind is 70.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ class BotError(Exception):
     """Base of every error the bot reports to a person; the message is shown as is."""
 
     http_status: int = 500
-    exit_code: int = 1
+    exit_code: int = 70
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -33,6 +37,13 @@ class SourceError(BotError):
         self.reason = reason
 
 
+class CrawlFailed(BotError):
+    """The sitemap could not be used, so the crawl kept every page it had."""
+
+    http_status = 502
+    exit_code = 10
+
+
 class IndexNotReady(BotError):
     """The knowledge index is missing or was built with another model."""
 
@@ -45,6 +56,27 @@ class IngestLocked(BotError):
 
     http_status = 409
     exit_code = 4
+
+
+class DataDirReadOnly(BotError):
+    """The data folder (or a file in it) cannot be written."""
+
+    http_status = 503
+    exit_code = 11
+
+
+class DataDirFull(BotError):
+    """The disk holding the data folder is full."""
+
+    http_status = 507
+    exit_code = 12
+
+
+class IndexCorrupt(BotError):
+    """The index database on disk is damaged."""
+
+    http_status = 503
+    exit_code = 13
 
 
 class Unauthorized(BotError):

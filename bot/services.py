@@ -64,7 +64,13 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     retriever = Retriever(index, embedder, settings.top_k)
     triage = SafetyTriage(embedder, settings.data_dir / "cache")
     drugs.warm_up()
-    indexer = Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate)
+    indexer = Indexer(
+        registry,
+        embedder,
+        Verifier(embedder, triage),
+        on_switch=index.invalidate,
+        limits=settings.parse_limits,
+    )
     return Services(
         settings=settings,
         embedder=embedder,

@@ -1,6 +1,7 @@
 """The ingest command line, run as a real subprocess with the bundled model."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 from filelock import FileLock
+from hostile_files import deflate_bomb_pdf
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +59,84 @@ def test_second_ingest_exits_at_once_while_one_runs(tmp_path: Path, knowledge_co
         result = run_ingest(data, "--source", str(knowledge_copy))
     assert result.returncode == 4
     assert "another ingest is already running" in result.stderr
+
+
+def test_a_pdf_over_pypdf_limits_is_skipped_with_its_reason(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "bomb.pdf").write_bytes(deflate_bomb_pdf())
+    result = run_ingest(tmp_path / "data", "--source", str(knowledge_copy), "--quiet")
+    assert result.returncode == 1, result.stderr
+    assert "error: bomb.pdf: the PDF is over a safety limit" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "articles: 9 (9 new" in result.stdout
+
+
+def _namespaces_work() -> bool:
+    """Whether this machine lets us mount a tmpfs in a user namespace of our own."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True
+    )
+    return probe.returncode == 0
+
+
+def run_ingest_on_tmpfs(
+    mount_point: Path, options: str, *args: str
+) -> subprocess.CompletedProcess[str]:
+    """Run the ingest with its data folder on a tmpfs mounted with ``options``.
+
+    A user and mount namespace of its own lets the test mount a read-only or tiny
+    file system without privileges; nothing outside the namespace sees the mount.
+    """
+    if not _namespaces_work():
+        pytest.skip("needs unshare with user and mount namespaces")
+    mount_point.mkdir()
+    script = f'mount -t tmpfs -o {options} none "{mount_point}" && exec "$@"'
+    env = {**os.environ, "BOT_DATA_DIR": str(mount_point / "data"), "HF_HUB_OFFLINE": "1"}
+    ingest = [sys.executable, str(ROOT / "ingest.py"), *args]
+    return subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script, "sh", *ingest],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_read_only_data_folder_is_one_line_and_exit_11(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    result = run_ingest_on_tmpfs(tmp_path / "ro", "ro", "--source", str(knowledge_copy))
+    assert result.returncode == 11, result.stderr
+    assert result.stderr.splitlines() == [
+        f"error: cannot write to {tmp_path / 'ro' / 'data'} (Read-only file system): the "
+        "folder is read-only or not writable by this user (the index lives in BOT_DATA_DIR); "
+        "nothing was changed"
+    ]
+
+
+def test_full_disk_is_one_line_and_exit_12(tmp_path: Path, knowledge_copy: Path) -> None:
+    result = run_ingest_on_tmpfs(
+        tmp_path / "full", "size=200k", "--source", str(knowledge_copy), "--quiet"
+    )
+    assert result.returncode == 12, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("error: the disk holding ")
+    assert "is full; free some space" in result.stderr
+
+
+def test_corrupt_index_database_is_one_line_and_exit_13(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    chroma = tmp_path / "data" / "chroma"
+    chroma.mkdir(parents=True)
+    (chroma / "chroma.sqlite3").write_bytes(b"not a database, just bytes\n" * 200)
+    result = run_ingest(tmp_path / "data", "--source", str(knowledge_copy), "--quiet")
+    assert result.returncode == 13, result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"error: the index database {chroma / 'chroma.sqlite3'} is damaged (file is not a "
+        f"database); move {chroma} aside and run `python ingest.py --rebuild`"
+    ]

@@ -18,6 +18,7 @@ from bot.index.versions import ActiveRecord, VersionRegistry
 from bot.refresh.checks import Verifier, load_golden
 from bot.sources.articles import Article, iter_articles
 from bot.sources.chunking import Chunker
+from bot.sources.limits import ParseLimits
 
 # Below this many chunks to embed a bar would only flicker.
 _PROGRESS_MIN_CHUNKS = 100
@@ -58,6 +59,7 @@ class IngestReport:
     version: str | None = None
     model_changed: bool = False
     failures: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         """A short human-readable summary for the CLI."""
@@ -73,6 +75,9 @@ class IngestReport:
         if self.failures:
             lines.append(f"failed: {len(self.failures)} file(s)")
             lines += [f"  - {reason}" for reason in self.failures]
+        if self.warnings:
+            lines.append(f"warnings: {len(self.warnings)}")
+            lines += [f"  - {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
 
@@ -86,12 +91,14 @@ class Indexer:
         verifier: Verifier | None = None,
         chunker: Chunker | None = None,
         on_switch: Callable[[], None] | None = None,
+        limits: ParseLimits | None = None,
     ) -> None:
         self._registry = registry
         self._embedder = embedder
         self._verifier = verifier or Verifier(embedder)
         self._chunker = chunker or Chunker()
         self._on_switch = on_switch
+        self._limits = limits or ParseLimits()
 
     def rollback(self) -> ActiveRecord:
         """Serve the previous version again."""
@@ -119,12 +126,13 @@ class Indexer:
         self._registry.cleanup()  # whatever a killed run left behind
         articles: list[Article] = []
         failed_sources: set[str] = set()
-        for item in iter_articles(folder):
+        for item in iter_articles(folder, self._limits):
             if isinstance(item, SourceError):
                 report.failures.append(item.message)
                 failed_sources.add(item.source)
             else:
                 articles.append(item)
+                report.warnings += item.warnings
         golden = load_golden(folder)
 
         record = self._registry.read()

@@ -1,21 +1,28 @@
-"""Reading clinic articles from Markdown, HTML and plain-text files."""
+"""Reading clinic articles from Markdown, HTML, plain-text and PDF files.
+
+Every way a file can fail, including the limits in :mod:`bot.sources.limits`, ends as a
+:class:`~bot.errors.SourceError` naming the file and the reason; nothing else escapes.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import frontmatter
 import trafilatura
+import yaml
+from frontmatter.default_handlers import YAMLHandler
 from lxml import html as lxml_html
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from bot.errors import SourceError
+from bot.sources.limits import ParseLimits, web_url
+from bot.sources.pdf import read_pdf
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".pdf")
 
@@ -37,6 +44,8 @@ class Article:
     url: str | None
     updated: str | None
     body: str
+    # What was dropped while reading (an unsafe url...), for the ingest's warnings.
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def content_hash(self) -> str:
@@ -58,11 +67,13 @@ def discover(folder: Path) -> list[Path]:
     )
 
 
-def load_article(path: Path, root: Path) -> Article:
+def load_article(path: Path, root: Path, limits: ParseLimits | None = None) -> Article:
     """Read one file into an :class:`Article`; raise :class:`SourceError` naming the reason."""
+    limits = limits or ParseLimits()
     source = path.relative_to(root).as_posix()
+    _check_size(path, source, limits)
     if path.suffix.lower() == ".pdf":
-        article = _from_pdf(path, source)
+        article = _from_pdf(path, source, limits)
         if not article.body.strip():
             raise SourceError(source, "no text found in the PDF (a scanned image?)")
         return article
@@ -84,29 +95,73 @@ def load_article(path: Path, root: Path) -> Article:
     return article
 
 
-def iter_articles(folder: Path) -> Iterator[Article | SourceError]:
+def iter_articles(
+    folder: Path, limits: ParseLimits | None = None
+) -> Iterator[Article | SourceError]:
     """Yield every article under ``folder``, or the error that stopped one from loading."""
     for path in discover(folder):
         try:
-            yield load_article(path, folder)
+            yield load_article(path, folder, limits)
         except SourceError as exc:
             yield exc
 
 
-def _from_markdown(raw: str, source: str) -> Article:
+def _check_size(path: Path, source: str, limits: ParseLimits) -> None:
     try:
-        post = frontmatter.loads(raw)
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceError(source, f"cannot read ({exc.strerror})") from exc
+    if size > limits.max_bytes:
+        raise SourceError(
+            source,
+            f"the file is {size:,} bytes, over the {limits.max_bytes:,} byte limit "
+            "(BOT_MAX_SOURCE_BYTES)",
+        )
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases.
+
+    Aliases are how a few hundred bytes of YAML ("billion laughs") expand into gigabytes
+    once the value is used; article front matter has no need for them.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]  # untyped in the stubs
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.YAMLError("anchors and aliases (& and *) are not allowed in front matter")
+        return super().compose_node(parent, index)
+
+
+class _SafeYAMLHandler(YAMLHandler):
+    """python-frontmatter's YAML handler with the alias-free loader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return yaml.load(fm, Loader=_NoAliasLoader)  # a SafeLoader subclass
+
+
+def _from_markdown(raw: str, source: str) -> Article:
+    handler = frontmatter.detect_format(raw, frontmatter.handlers)
+    if isinstance(handler, YAMLHandler):
+        handler = _SafeYAMLHandler()
+    try:
+        post = frontmatter.loads(raw, handler=handler)
+    except yaml.YAMLError as exc:
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise SourceError(source, f"invalid front matter ({reason})") from exc
     except Exception as exc:  # the YAML parser raises many types; all mean "bad front matter"
         raise SourceError(source, f"invalid front matter ({exc.__class__.__name__})") from exc
     meta = post.metadata
     body = post.content.strip()
     title = str(meta.get("title") or _first_heading(body) or _stem_title(source))
+    url, warning = web_url(_opt_str(meta.get("url")))
     return Article(
         source=source,
         title=title,
-        url=_opt_str(meta.get("url")),
+        url=url,
         updated=_opt_str(meta.get("updated")),
         body=_drop_leading_title(body, title),
+        warnings=(f"{source}: {warning}",) if warning else (),
     )
 
 
@@ -135,35 +190,34 @@ def _from_html(raw: str, source: str) -> Article:
         "//meta[@name='bot:updated' or @property='article:modified_time' or "
         "@name='last-modified']/@content"
     )
-    cleaned = lxml_html.tostring(tree, encoding="unicode")
-    body = trafilatura.extract(
-        cleaned,
-        output_format="markdown",
-        include_comments=False,
-        include_tables=True,
-        include_images=False,
-        include_links=False,
-        favor_recall=True,
-    )
+    try:
+        body = trafilatura.extract(
+            lxml_html.tostring(tree, encoding="unicode"),
+            output_format="markdown",
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            favor_recall=True,
+        )
+    except Exception as exc:  # trafilatura's own parsers may fail on odd markup
+        raise SourceError(source, f"cannot extract the text ({exc.__class__.__name__})") from exc
+    url, warning = web_url(str(canonical[0]) if canonical else None)
     return Article(
         source=source,
         title=title,
-        url=str(canonical[0]).strip() if canonical else None,
+        url=url,
         updated=str(updated[0]).strip()[:10] if updated else None,
         body=_drop_leading_title((body or "").strip(), title),
+        warnings=(f"{source}: {warning}",) if warning else (),
     )
 
 
-def _from_pdf(path: Path, source: str) -> Article:
-    try:
-        reader = PdfReader(str(path))
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta_title = reader.metadata.title if reader.metadata else None
-    except (PdfReadError, OSError, ValueError) as exc:
-        raise SourceError(source, f"cannot read the PDF ({exc.__class__.__name__})") from exc
+def _from_pdf(path: Path, source: str, limits: ParseLimits) -> Article:
+    meta_title, pages = read_pdf(path, source, limits)
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    title = str(meta_title).strip() if meta_title else (lines[0] if lines else _stem_title(source))
+    title = meta_title.strip() if meta_title else (lines[0] if lines else _stem_title(source))
     return Article(
         source=source, title=title, url=None, updated=None, body=_drop_leading_title(text, title)
     )

@@ -3,6 +3,11 @@
 Pages are saved as HTML files (PDFs as PDFs) under one folder, with their canonical URL and
 last-modified time written into the page, so the ordinary HTML loader extracts them. A page
 that disappears from the sitemap is deleted from the folder, and so from the next index.
+
+A sitemap that is not a 200 answer, or lists no pages, raises :class:`CrawlFailed` before
+anything is deleted: a moved or broken sitemap must not empty the knowledge base. Each page
+has a total deadline (retries and redirects included) and a size cap, so one page that
+trickles a byte a second cannot hold the ingest lock for long.
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import httpx
+
+from bot.errors import CrawlFailed, SourceError
+from bot.sources.fetching import FetchPolicy, get
 
 USER_AGENT = "ClinicBot/0.1 (+knowledge refresh)"
 _MAX_REDIRECTS = 5
@@ -75,12 +83,14 @@ class Crawler:
         timeout: float = 10.0,
         retries: int = 3,
         backoff: float = 0.5,
+        page_deadline: float = 30.0,
+        max_page_bytes: int = 5_000_000,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._semaphore = asyncio.Semaphore(concurrency)
         self._timeout = timeout
-        self._retries = retries
-        self._backoff = backoff
+        self._deadline = page_deadline
+        self._policy = FetchPolicy(retries=retries, backoff=backoff, max_bytes=max_page_bytes)
         self._transport = transport
         self._robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self._robots_lock = asyncio.Lock()
@@ -88,7 +98,10 @@ class Crawler:
     def crawl(
         self, folder: Path, *, sitemap: str | None = None, urls: list[str] | None = None
     ) -> CrawlReport:
-        """Mirror the sitemap's pages (or ``urls``) into ``folder``; remove vanished ones."""
+        """Mirror the sitemap's pages (or ``urls``) into ``folder``; remove vanished ones.
+
+        Raises :class:`CrawlFailed`, having changed nothing, when the sitemap is unusable.
+        """
         try:
             asyncio.get_running_loop()
         except RuntimeError:
@@ -108,11 +121,8 @@ class Crawler:
         ) as client:
             pages = [Page(u) for u in urls]
             if sitemap:
-                try:
-                    pages += await self._sitemap(client, sitemap)
-                except (httpx.HTTPError, ElementTree.ParseError, ValueError) as exc:
-                    report.failures.append(f"{sitemap}: cannot read the sitemap ({exc})")
-                    return report  # keep every page we have rather than delete them all
+                # Raising here, before the clean-up below, keeps every page we have.
+                pages += await self._read_sitemap(client, sitemap)
             results = await asyncio.gather(*(self._save(client, p, folder) for p in pages))
         keep: set[str] = set()
         for page, (name, problem) in zip(pages, results, strict=True):
@@ -129,8 +139,31 @@ class Crawler:
                 report.removed.append(old.name)
         return report
 
+    async def _read_sitemap(self, client: httpx.AsyncClient, url: str) -> list[Page]:
+        """The sitemap's pages, or :class:`CrawlFailed` saying why there are none."""
+        try:
+            async with asyncio.timeout(self._deadline):
+                pages = await self._sitemap(client, url)
+        except TimeoutError as exc:
+            raise CrawlFailed(
+                f"{url}: the sitemap took longer than {self._deadline:g} s "
+                "(BOT_CRAWL_PAGE_DEADLINE); every page kept, nothing indexed"
+            ) from exc
+        except (httpx.HTTPError, ElementTree.ParseError, ValueError, SourceError) as exc:
+            raise CrawlFailed(
+                f"{url}: cannot read the sitemap ({exc}); every page kept, nothing indexed"
+            ) from exc
+        if not pages:
+            raise CrawlFailed(
+                f"{url}: the sitemap lists no pages of this site; every page kept, nothing indexed"
+            )
+        return pages
+
     async def _sitemap(self, client: httpx.AsyncClient, url: str, depth: int = 0) -> list[Page]:
-        response = await self._get(client, url)
+        response = await get(client, self._policy, url)
+        if response.status_code != 200:
+            # A 404 page may well be XML; only a 200 answer is the sitemap.
+            raise ValueError(f"HTTP {response.status_code}")
         root = ElementTree.fromstring(response.content)
         if root.tag == f"{_SITEMAP_NS}sitemapindex" and depth == 0:
             pages: list[Page] = []
@@ -156,7 +189,7 @@ class Crawler:
             if origin not in self._robots:
                 parser = urllib.robotparser.RobotFileParser()
                 try:
-                    response = await self._get(client, origin + "/robots.txt")
+                    response = await get(client, self._policy, origin + "/robots.txt")
                     # No robots.txt (4xx) allows everything, as the standard says.
                     parser.parse(response.text.splitlines() if response.status_code == 200 else [])
                 except httpx.HTTPError:
@@ -165,49 +198,21 @@ class Crawler:
                 self._robots[origin] = parser
         return self._robots[origin].can_fetch(USER_AGENT, url)
 
-    async def _get(self, client: httpx.AsyncClient, url: str) -> httpx.Response:
-        """GET with retries and exponential backoff on timeouts, network errors and 5xx."""
-        for attempt in range(self._retries):
-            try:
-                async with self._semaphore:
-                    response = await client.get(url)
-                if response.status_code < 500:
-                    return response
-                error: Exception = httpx.HTTPStatusError(
-                    f"HTTP {response.status_code}", request=response.request, response=response
-                )
-            except httpx.TransportError as exc:  # timeouts and connection failures
-                error = exc
-            if attempt + 1 < self._retries:
-                await asyncio.sleep(self._backoff * 2**attempt)
-        raise error
-
     async def _save(
         self, client: httpx.AsyncClient, page: Page, folder: Path
     ) -> tuple[str | None, str | None]:
         """Fetch one page into ``folder``: (file name, None) or (None, why it was skipped)."""
-        url, seen = page.url, {_normal(page.url)}
-        try:
-            for _ in range(_MAX_REDIRECTS + 1):
-                if not await self._allowed(client, url):
-                    return None, "disallowed by robots.txt"
-                response = await self._get(client, url)
-                if response.is_redirect:
-                    target = urljoin(url, response.headers.get("location", ""))
-                    if not self._same_site(page.url, target):
-                        return None, f"redirects off the site to {target}"
-                    if _normal(target) in seen:
-                        return None, "redirect loop"
-                    seen.add(_normal(target))
-                    url = target
-                    continue
-                break
-            else:
-                return None, "too many redirects"
-        except httpx.TimeoutException:
-            return None, "timed out"
-        except (httpx.HTTPError, ValueError) as exc:
-            return None, f"cannot fetch ({exc.__class__.__name__}: {exc})"
+        async with self._semaphore:  # the deadline starts when the page's turn comes
+            try:
+                async with asyncio.timeout(self._deadline):
+                    fetched = await self._fetch(client, page)
+            except TimeoutError:
+                return None, (
+                    f"took longer than {self._deadline:g} s in all (BOT_CRAWL_PAGE_DEADLINE)"
+                )
+        if isinstance(fetched, str):
+            return None, fetched
+        response, url = fetched
         if response.status_code != 200:
             return None, f"HTTP {response.status_code}"
         kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -221,6 +226,34 @@ class Crawler:
         name = page_file(page.url)
         (folder / name).write_text(_annotate(response.text, url, updated), encoding="utf-8")
         return name, None
+
+    async def _fetch(
+        self, client: httpx.AsyncClient, page: Page
+    ) -> tuple[httpx.Response, str] | str:
+        """The page's final response and URL after same-site redirects, or why not."""
+        url, seen = page.url, {_normal(page.url)}
+        try:
+            for _ in range(_MAX_REDIRECTS + 1):
+                if not await self._allowed(client, url):
+                    return "disallowed by robots.txt"
+                response = await get(client, self._policy, url)
+                if response.is_redirect:
+                    target = urljoin(url, response.headers.get("location", ""))
+                    if not self._same_site(page.url, target):
+                        return f"redirects off the site to {target}"
+                    if _normal(target) in seen:
+                        return "redirect loop"
+                    seen.add(_normal(target))
+                    url = target
+                    continue
+                return response, url
+            return "too many redirects"
+        except httpx.TimeoutException:
+            return "timed out"
+        except SourceError as exc:
+            return exc.reason
+        except (httpx.HTTPError, ValueError) as exc:
+            return f"cannot fetch ({exc.__class__.__name__}: {exc})"
 
 
 def _header_date(value: str | None) -> str | None:

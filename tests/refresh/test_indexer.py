@@ -3,6 +3,7 @@ from pathlib import Path
 import pytest
 from conftest import FakeEmbedder
 from filelock import FileLock
+from hostile_files import deflate_bomb_pdf
 
 from bot.config import Settings
 from bot.errors import IndexNotReady, IngestLocked
@@ -104,3 +105,56 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
         pass
     with ingest_lock(lock_path):  # free again once the holder let go
         pass
+
+
+def test_a_pdf_over_pypdf_limits_is_skipped_and_the_rest_indexed(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "bomb.pdf").write_bytes(deflate_bomb_pdf())
+    services = services_for(tmp_path, FakeEmbedder())
+    report = services.indexer.run(knowledge_copy, progress=False)
+    assert len(report.failures) == 1
+    assert report.failures[0].startswith("bomb.pdf: the PDF is over a safety limit")
+    files = sorted(p.name for p in knowledge_copy.glob("*.md"))
+    assert sorted(services.store.manifest()) == files
+
+
+def test_non_web_article_urls_are_dropped_with_a_warning(
+    tmp_path: Path, knowledge_copy: Path
+) -> None:
+    (knowledge_copy / "trap.md").write_text(
+        '---\ntitle: Trap\nurl: "java\\tscript:alert(document.cookie)"\n---\n'
+        "Gentle stretching in the morning eases stiffness.\n"
+    )
+    (knowledge_copy / "page.html").write_text(
+        '<html><head><title>Page</title><link rel="canonical" href="data:text/html,<script>">'
+        "</head><body><main><h1>Desk Posture</h1><p>Keep your screen at eye level and your "
+        "feet flat on the floor while you work, and stand up to stretch every half hour to "
+        "rest your back.</p></main></body></html>"
+    )
+    (knowledge_copy / "local.md").write_text(
+        "---\nurl: file:///etc/passwd\n---\n# Local\n\nText.\n"
+    )
+    services = services_for(tmp_path, FakeEmbedder())
+    report = services.indexer.run(knowledge_copy, progress=False)
+    assert not report.failures
+    warned = {w.split(":")[0] for w in report.warnings}
+    assert warned == {"trap.md", "page.html", "local.md"}
+    assert all("not an http(s) or site-relative address" in w for w in report.warnings)
+    manifest = services.store.manifest()
+    assert [manifest[s].url for s in ("trap.md", "page.html", "local.md")] == [None] * 3
+    assert "warnings: 3" in report.summary()
+
+
+def test_only_web_urls_are_shown_to_visitors() -> None:
+    settings = Settings(site_url="https://clinic.example")
+    assert settings.absolute_url("/blog/a") == "https://clinic.example/blog/a"
+    assert settings.absolute_url("https://clinic.example/b") == "https://clinic.example/b"
+    # An index built before ingest dropped them may still hold these.
+    for bad in (
+        "javascript:alert(1)",
+        " JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "//evil.example",
+    ):
+        assert settings.absolute_url(bad) is None

@@ -1,9 +1,11 @@
 from pathlib import Path
 
 import pytest
+from hostile_files import alias_bomb_markdown, deflate_bomb_pdf, many_pages_pdf
 
 from bot.errors import SourceError
 from bot.sources.articles import discover, iter_articles, load_article
+from bot.sources.limits import ParseLimits
 
 HTML = """<!doctype html>
 <html><head><title>Cupping | Clinic</title>
@@ -159,3 +161,46 @@ def test_broken_and_empty_pdfs_are_named(tmp_path: Path) -> None:
     reasons = {e.source: e.reason for e in iter_articles(tmp_path) if isinstance(e, SourceError)}
     assert "cannot read the PDF" in reasons["broken.pdf"]
     assert "no text found" in reasons["blank.pdf"]
+
+
+def test_pdf_with_thousands_of_pages_is_refused_by_the_page_cap(tmp_path: Path) -> None:
+    write(tmp_path, "huge.pdf", many_pages_pdf(14_000))
+    with pytest.raises(SourceError) as caught:
+        load_article(tmp_path / "huge.pdf", tmp_path, ParseLimits(max_pdf_pages=300))
+    assert "14,000 pages, over the 300 page limit (BOT_MAX_PDF_PAGES)" in caught.value.reason
+
+
+def test_pdf_deflate_bomb_becomes_a_source_error(tmp_path: Path) -> None:
+    bomb = deflate_bomb_pdf()
+    assert len(bomb) < 100_000
+    write(tmp_path, "bomb.pdf", bomb)
+    with pytest.raises(SourceError) as caught:
+        load_article(tmp_path / "bomb.pdf", tmp_path)
+    assert caught.value.source == "bomb.pdf"
+    assert "over a safety limit" in caught.value.reason
+
+
+def test_pdf_past_its_time_budget_is_refused(tmp_path: Path) -> None:
+    make_pdf(tmp_path / "guide.pdf", "Guide", ["Rest after your session."])
+    with pytest.raises(SourceError) as caught:
+        load_article(tmp_path / "guide.pdf", tmp_path, ParseLimits(seconds=1e-9))
+    assert "took longer than" in caught.value.reason and "page 1" in caught.value.reason
+
+
+def test_file_over_the_size_limit_is_refused_before_reading(tmp_path: Path) -> None:
+    write(tmp_path, "big.md", "# Big\n\n" + "word " * 1000)
+    with pytest.raises(SourceError) as caught:
+        load_article(tmp_path / "big.md", tmp_path, ParseLimits(max_bytes=1000))
+    assert "over the 1,000 byte limit (BOT_MAX_SOURCE_BYTES)" in caught.value.reason
+
+
+def test_yaml_alias_bomb_in_front_matter_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, "laughs.md", alias_bomb_markdown())
+    with pytest.raises(SourceError) as caught:
+        load_article(tmp_path / "laughs.md", tmp_path)
+    assert "anchors and aliases" in caught.value.reason
+
+
+def test_front_matter_without_aliases_still_reads(tmp_path: Path) -> None:
+    write(tmp_path, "tags.md", "---\ntitle: Tags\ntags: [a, b]\n---\nBody text here.\n")
+    assert load_article(tmp_path / "tags.md", tmp_path).title == "Tags"

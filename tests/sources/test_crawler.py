@@ -12,6 +12,7 @@ import pytest
 from conftest import FakeEmbedder, free_port
 
 from bot.config import Settings
+from bot.errors import CrawlFailed
 from bot.services import build_services
 from bot.sources.articles import iter_articles
 from bot.sources.crawler import Crawler
@@ -93,6 +94,15 @@ def site() -> Iterator[tuple[str, Site]]:
                     "</urlset>"
                 )
                 return self.send(200, xml.encode(), "application/xml")
+            if path in ("/gone-sitemap.xml", "/empty-sitemap.xml"):
+                # A "not found" page that is itself a sitemap, and a sitemap of nothing.
+                xml = (
+                    '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9"><url><loc>{base}/a</loc></url></urlset>'
+                )
+                if path == "/gone-sitemap.xml":
+                    return self.send(404, xml.encode(), "application/xml")
+                return self.send(200, b"<urlset/>", "application/xml")
             if path == "/a":
                 return self.send(
                     200,
@@ -185,14 +195,26 @@ def test_vanished_pages_are_removed_and_failed_ones_kept(site, tmp_path: Path) -
     assert len(after) == len(before) - 1
 
 
-def test_unreadable_sitemap_deletes_nothing(site, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("sitemap", "reason"),
+    [
+        ("missing-sitemap.xml", "cannot read the sitemap (HTTP 404)"),
+        ("gone-sitemap.xml", "cannot read the sitemap (HTTP 404)"),
+        ("empty-sitemap.xml", "the sitemap lists no pages of this site"),
+    ],
+)
+def test_unusable_sitemap_fails_and_deletes_nothing(
+    site, tmp_path: Path, sitemap: str, reason: str
+) -> None:
     base, _ = site
     folder = tmp_path / "site"
     crawler().crawl(folder, sitemap=f"{base}/sitemap.xml")
-    count = len(list(folder.iterdir()))
-    report = crawler().crawl(folder, sitemap=f"{base}/missing-sitemap.xml")
-    assert report.failures and "cannot read the sitemap" in report.failures[0]
-    assert len(list(folder.iterdir())) == count
+    before = sorted(p.name for p in folder.iterdir())
+    with pytest.raises(CrawlFailed) as caught:
+        crawler().crawl(folder, sitemap=f"{base}/{sitemap}")
+    assert caught.value.message.startswith(f"{base}/{sitemap}: {reason}")
+    assert "every page kept, nothing indexed" in caught.value.message
+    assert sorted(p.name for p in folder.iterdir()) == before
 
 
 def test_crawled_pages_are_indexed(site, tmp_path: Path) -> None:
@@ -243,6 +265,45 @@ def test_ingest_cli_with_sitemap(site, tmp_path: Path, knowledge_copy: Path) -> 
     assert "site: 4 page(s) saved, 0 removed, 6 skipped" in result.stdout
     assert f"error: {base}/slow: timed out" in result.stderr
     assert "articles: 13 (13 new" in result.stdout  # 9 clinic articles + 4 pages
+
+
+@pytest.mark.slow
+def test_ingest_cli_with_a_404_sitemap_keeps_everything(
+    site, tmp_path: Path, knowledge_copy: Path
+) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    base, _ = site
+    (knowledge_copy / "site").mkdir()
+    (knowledge_copy / "site" / "kept.html").write_text("<h1>Kept</h1>")
+    env = {**os.environ, "BOT_DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "ingest.py"),
+            "--source",
+            str(knowledge_copy),
+            "--sitemap",
+            f"{base}/gone-sitemap.xml",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 10
+    assert result.stderr.strip().splitlines() == [
+        f"error: {base}/gone-sitemap.xml: cannot read the sitemap (HTTP 404); "
+        "every page kept, nothing indexed"
+    ]
+    assert (knowledge_copy / "site" / "kept.html").exists()
+    assert not (tmp_path / "data" / "chroma").exists()  # no index version was built
 
 
 def test_crawl_works_from_inside_a_running_event_loop(site, tmp_path: Path) -> None:
