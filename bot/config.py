@@ -5,10 +5,12 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import tuning
+
+MIN_ADMIN_TOKEN_CHARS = 32
 
 DEFAULT_DISCLAIMER = (
     "This chat shares general information from our clinic's articles. It is not medical "
@@ -65,6 +67,9 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         None, description="Enables the admin API and staff page; sent as a Bearer token."
     )
+    admin_failure_limit: str = Field(
+        "10/minute", description="Failed admin sign-ins per client address before a 429."
+    )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
@@ -73,6 +78,20 @@ class Settings(BaseSettings):
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token leaves admin off; a short one stops the server from starting."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value()) < MIN_ADMIN_TOKEN_CHARS:
+            raise ValueError(
+                f"BOT_ADMIN_TOKEN is too short: use at least {MIN_ADMIN_TOKEN_CHARS} random "
+                "characters (for example `python -c 'import secrets; print(secrets.token_urlsafe"
+                "(32))'`), or leave it unset to keep the staff page off"
+            )
+        return value
 
     @cached_property
     def chroma_dir(self) -> Path:

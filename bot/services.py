@@ -41,6 +41,7 @@ class Services:
     gaps: GapLog
     recent: RecentQuestions
     limiter: RateLimiter
+    admin_failures: RateLimiter
 
     @property
     def store(self) -> ChromaStore:
@@ -76,4 +77,5 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days),
         recent=RecentQuestions(),
         limiter=RateLimiter(settings.rate_limit),
+        admin_failures=RateLimiter(settings.admin_failure_limit),
     )

@@ -18,7 +18,7 @@ from bot.feedback.redact import redact
 from bot.services import Services, build_services
 from bot.web.app import create_app
 
-TOKEN = "s3cret-admin-token"
+TOKEN = "s3cret-admin-token-of-32-characters-or-more"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SITE = "https://clinic-site.example"
 
@@ -30,6 +30,7 @@ def staff_services(root: Path, model) -> Services:
         data_dir=root / "data",
         knowledge_dir=knowledge,
         admin_token=TOKEN,
+        admin_failure_limit="1000/minute",
         allowed_origins=SITE,
         stream_delay_ms=0,
     )
