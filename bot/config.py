@@ -64,6 +64,14 @@ class Settings(BaseSettings):
 
     allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
     rate_limit: str = Field("30/minute", description="Chat requests per client address.")
+    max_body_bytes: int = Field(
+        65_536, ge=1024, description="Largest request body /api/* accepts (413 past it)."
+    )
+    api_docs: bool = Field(False, description="Serve the interactive API docs at /docs, /redoc.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are trusted (comma-separated, or *).",
+    )
     admin_token: SecretStr | None = Field(
         None, description="Enables the admin API and staff page; sent as a Bearer token."
     )
@@ -71,6 +79,9 @@ class Settings(BaseSettings):
         "10/minute", description="Failed admin sign-ins per client address before a 429."
     )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
+    admin_parse_timeout: float = Field(
+        20.0, gt=0, le=600, description="Seconds an uploaded article may take to parse."
+    )
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
     crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")

@@ -46,15 +46,20 @@ class RecentQuestions:
 
     def __init__(self, size: int = 5000) -> None:
         self._size = size
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, answer_id: str, question: str) -> None:
-        """Note which question an answer id answered."""
+    def remember(self, answer_id: str, question: str | None) -> None:
+        """Note an answer id, and the question it answered if it may name a content gap."""
         with self._lock:
             self._items[answer_id] = question
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+    def known(self, answer_id: str) -> bool:
+        """Whether ``answer_id`` is one of the recent answers."""
+        with self._lock:
+            return answer_id in self._items
 
     def question(self, answer_id: str) -> str | None:
         """The question for ``answer_id``, if it is recent."""

@@ -56,7 +56,10 @@ def _article_path(services: Services, name: str) -> Path:
 
 
 router = APIRouter(tags=["admin"], include_in_schema=False)
-api = APIRouter(prefix="/admin/api", tags=["admin"], dependencies=[AdminToken])
+# Staff routes stay out of the public schema: it is served to anyone.
+api = APIRouter(
+    prefix="/admin/api", tags=["admin"], dependencies=[AdminToken], include_in_schema=False
+)
 
 
 @router.get("/admin", include_in_schema=False)
