@@ -122,6 +122,10 @@ class Health(BaseModel):
     articles: int
     chunks: int
     model: str
+    storage: Literal["ok", "degraded"] = Field(
+        description="degraded: content gaps or ratings are not being stored (replies go on)."
+    )
+    storage_problem: str | None = Field(None, description="Why storage is degraded.")
 
 
 class FeedbackRequest(BaseModel):

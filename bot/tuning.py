@@ -52,3 +52,6 @@ FOLLOW_UP_MAX_WORDS: Final = 12
 # Gap questions whose cosine similarity to a group's first question reaches this share the
 # group: paraphrases of one question score 0.75-0.9, different questions on one topic < 0.7.
 GAP_GROUP_SIMILARITY: Final = 0.72
+# The newest content gaps staff see grouped: grouping is quadratic in the worst case, and
+# 2,000 questions already cover months of a clinic's no-answers.
+GAP_MAX_ROWS: Final = 2000

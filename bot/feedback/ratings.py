@@ -21,13 +21,17 @@ class FeedbackStore:
             "NULL CHECK (rating IN ('up', 'down')), comment TEXT, created REAL NOT NULL)",
         )
 
+    @property
+    def problem(self) -> str | None:
+        """Why the last rating could not be stored, if it could not (``/health``)."""
+        return self._table.problem
+
     def add(self, answer_id: str, rating: str, comment: str | None) -> None:
-        """Store one rating."""
-        with self._table.transaction() as db:
-            db.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?)",
-                (answer_id, rating, redact_contacts(comment) if comment else None, time.time()),
-            )
+        """Store one rating, best effort: a storage failure is logged, not raised."""
+        row = (answer_id, rating, redact_contacts(comment) if comment else None, time.time())
+        self._table.write(
+            lambda db: db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?)", row), "a rating"
+        )
 
     def all(self) -> list[tuple[str, str, str | None]]:
         """Every rating as (answer id, rating, comment), oldest first."""

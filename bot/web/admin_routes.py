@@ -6,9 +6,9 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -163,9 +163,14 @@ def rollback(services: ServicesDep) -> dict[str, str | None]:
 
 
 @api.get("/gaps")
-def gaps(log: GapsDep, services: ServicesDep) -> list[dict[str, Any]]:
-    """Unanswered, off-topic and thumbs-down questions, grouped by meaning."""
-    return [g.__dict__ for g in log.groups(services.embedder)]
+def gaps(
+    log: GapsDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Unanswered, off-topic and thumbs-down questions, grouped by meaning, a page at a time
+    (largest groups first)."""
+    return [g.__dict__ for g in log.groups(limit, offset)]
 
 
 def _check_content(name: str, body: bytes) -> None:

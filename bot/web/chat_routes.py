@@ -48,13 +48,25 @@ _WORD_GROUP = linear(r"\S+(?:\s+\S+){0,2}\s*")
     responses={503: {"model": ErrorBody, "description": "The index is empty or stale."}},
 )
 def health(services: ServicesDep) -> Health:
-    """Ready when the model is loaded and the index has articles; 503 otherwise."""
+    """Ready when the model is loaded and the index has articles; 503 otherwise.
+
+    Statistics that cannot be stored (full disk...) do not stop replies: still 200, with
+    ``storage: degraded`` and the reason.
+    """
     store = services.store
     store.check_model()
     articles, sections = store.counts()
     if sections == 0:
         raise IndexNotReady("the knowledge index is empty; run `python ingest.py`")
-    return Health(status="ok", articles=articles, chunks=sections, model=services.embedder.name)
+    problem = services.storage_problem
+    return Health(
+        status="ok",
+        articles=articles,
+        chunks=sections,
+        model=services.embedder.name,
+        storage="degraded" if problem else "ok",
+        storage_problem=problem,
+    )
 
 
 @router.get("/api/config", response_model=WidgetConfig, tags=["chat"])

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, MOXA_ARTICLE, live_server, reuse
+from conftest import KNOWLEDGE, MOXA_ARTICLE, FakeEmbedder, live_server, reuse
 from fastapi.testclient import TestClient
 
 from bot.config import Settings
@@ -203,14 +203,17 @@ def test_content_gaps_are_recorded_redacted_and_grouped(admin: TestClient) -> No
     assert insurance["count"] == 3 and insurance["kinds"] == {"no_answer": 3}
     kinds = {k for g in groups for k in g["kinds"]}
     assert kinds == {"no_answer", "out_of_scope", "thumbs_down"}
+    page = admin.get("/admin/api/gaps?limit=1&offset=1", headers=AUTH).json()
+    assert page == groups[1:2]
 
 
 def test_gap_retention(tmp_path: Path) -> None:
-    log = GapLog(tmp_path / "gaps.sqlite3", retention_days=90)
+    log = GapLog(tmp_path / "gaps.sqlite3", retention_days=90, embedder=FakeEmbedder())
     assert log.rows() == []  # opens the file (it is created on first use)
     with sqlite3.connect(tmp_path / "gaps.sqlite3") as db:
         db.execute(
-            "INSERT INTO gaps VALUES ('old question', 'no_answer', ?)", (time.time() - 91 * 86400,)
+            "INSERT INTO gaps (question, kind, created) VALUES ('old question', 'no_answer', ?)",
+            (time.time() - 91 * 86400,),
         )
     assert log.rows() == []
     log.record("new question", "no_answer")
