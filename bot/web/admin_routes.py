@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
@@ -123,7 +124,17 @@ async def upload(name: str, request: Request, services: ServicesDep) -> dict[str
         body += piece
         if len(body) > limit:
             raise TooLarge(f"{name}: the file is over the {limit:,}-byte limit")
-    _check_content(name, bytes(body))
+    # Parsing a PDF or HTML file is CPU work of unknown length: off the event loop, and
+    # bounded. A thread cannot be stopped: past the timeout the request is answered and the
+    # parse is abandoned (it ends on its own, its result unused).
+    timeout = services.settings.admin_parse_timeout
+    try:
+        with anyio.fail_after(timeout):
+            await anyio.to_thread.run_sync(
+                _check_content, name, bytes(body), abandon_on_cancel=True
+            )
+    except TimeoutError:
+        raise BadUpload(f"{name}: the file took over {timeout:g} s to read") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     with os.fdopen(fd, "wb") as handle:
@@ -186,3 +197,7 @@ def _check_content(name: str, body: bytes) -> None:
             load_article(probe, Path(tmp))
         except SourceError as exc:
             raise BadUpload(exc.message) from exc
+        except Exception as exc:
+            # Parsers (pypdf, lxml, trafilatura) raise their own errors on hostile files:
+            # whatever they raise, the upload is refused, never a 500.
+            raise BadUpload(f"{name}: the file could not be read ({type(exc).__name__})") from exc

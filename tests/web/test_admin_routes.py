@@ -264,3 +264,16 @@ def test_staff_page_sign_in_upload_refresh_and_answer(
 
         reply = httpx.post(server.url + "/api/chat", json={"message": "What is moxibustion?"})
         assert reply.json()["sources"][0]["source"] == "moxibustion.md"
+
+
+def test_an_upload_that_parses_too_long_is_refused(tmp_path: Path, model) -> None:
+    staff = staff_services(tmp_path, model)
+    settings = staff.settings.model_copy(update={"admin_parse_timeout": 0.5})
+    # About 1.8 MB of HTML: trafilatura needs seconds, far past the half-second allowed.
+    page = b"<html><body><main>" + b"<p>Acupuncture helps back pain. " * 55_000 + b"</main>"
+    with TestClient(create_app(settings, build=reuse(staff))) as client:
+        response = client.put("/admin/api/articles/big.html", content=page, headers=AUTH)
+        assert response.status_code == 422
+        assert "took over 0.5 s to read" in response.json()["error"]
+        assert client.get("/health").status_code == 200
+    assert not (staff.settings.knowledge_dir / "big.html").exists()
