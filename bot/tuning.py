@@ -55,3 +55,7 @@ GAP_GROUP_SIMILARITY: Final = 0.72
 # The newest content gaps staff see grouped: grouping is quadratic in the worst case, and
 # 2,000 questions already cover months of a clinic's no-answers.
 GAP_MAX_ROWS: Final = 2000
+# Clauses of one message the semantic safety layer embeds: the first 12 and the last 12.
+# A 2,000-character message can hold ~250 clauses (~10 s of embedding on two cores); the
+# rules still read every clause.
+SAFETY_MAX_CLAUSES: Final = 24

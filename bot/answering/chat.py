@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from bot import tuning
 from bot.answering.compose import compose
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
 from bot.config import Settings
-from bot.embedding import Prefetched
+from bot.embedding import Embedder, Prefetched, Vectors
 from bot.patterns import capped, linear
 from bot.safety.scope import (
     ScopeClassifier,
@@ -55,18 +57,14 @@ class ChatService:
         message, manipulated = strip_manipulation(request.message)
         query = retrieval_query(message, request.history)
         unknown = self._retriever.unknown_words(query)
+        clauses = capped_clauses(self._triage.semantic_inputs(request.message))
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(
-            self._retriever.embedder,
-            [
-                query,
-                without_words(query, unknown) or "",
-                *self._triage.semantic_inputs(request.message),
-            ],
+            self._retriever.embedder, [query, without_words(query, unknown) or "", *clauses]
         )
         # Safety comes first and reads the raw message: a red flag inside a jailbreak
         # attempt or a greeting still needs the emergency reply.
-        flag = self._triage.check(request.message, user_turns, batch)
+        flag = self._triage.check(request.message, user_turns, ClauseCap(batch, clauses))
         if flag is not None:
             return self._make(flag.kind, self.replies.safety(flag.kind), request)
         canned = self._canned(message, manipulated, unknown)
@@ -136,6 +134,48 @@ class ChatService:
             booking=self.booking,
             session_id=request.session_id,
         )
+
+
+def capped_clauses(clauses: list[str]) -> list[str]:
+    """The clauses the semantic safety layer embeds: the first and the last ones.
+
+    TODO(triage owner, bot/safety/triage.py rewrite): move this cap into
+    ``SafetyTriage.semantic_inputs``; it lives here only while that file is being rewritten.
+    """
+    if len(clauses) <= tuning.SAFETY_MAX_CLAUSES:
+        return clauses
+    half = tuning.SAFETY_MAX_CLAUSES // 2
+    return clauses[:half] + clauses[-half:]
+
+
+class ClauseCap:
+    """The embedder triage's semantic layer sees: real vectors for the capped clauses, zero
+    vectors (similar to no exemplar, so never a flag) for clauses past the cap.
+
+    The rules layer still reads every clause; only the costly embedding is capped.
+    """
+
+    def __init__(self, batch: Embedder, kept: Sequence[str]) -> None:
+        self._batch = batch
+        self._kept = set(kept)
+
+    @property
+    def name(self) -> str:
+        """The wrapped model's name."""
+        return self._batch.name
+
+    @property
+    def dimension(self) -> int:
+        """The wrapped model's dimension."""
+        return self._batch.dimension
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for the kept clauses, zeros for the others."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        rows = [i for i, t in enumerate(texts) if t in self._kept]
+        if rows:
+            out[rows] = self._batch.embed([texts[i] for i in rows])
+        return out
 
 
 def retrieval_query(message: str, history: Sequence[Turn]) -> str:
