@@ -34,7 +34,19 @@ _POSTED: dict[int | str, dict[str, Any]] = {c: ERRORS[c] for c in (400, 413, 422
 _STREAM: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Server-Sent Events: `meta`, then `delta` events, then `done`.",
-        "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        # One schema per event: its name, and its data as a JSON text.
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": ["meta", "delta", "done"]},
+                        "data": {"type": "string", "contentMediaType": "application/json"},
+                    },
+                }
+            }
+        },
     }
 }
 # Word groups keep the text readable as it arrives; RE2, as for every pattern on visitor text.
