@@ -14,6 +14,9 @@ export TOKENIZERS_PARALLELISM := false
 
 install: $(STAMP)
 
+# $(call ensure,PACKAGES): install Debian packages the tests need when they are missing.
+ensure = tools/ensure-system-packages.sh $(1)
+
 # torch first, pinned: an unpinned torch would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,6 +34,7 @@ serve: install
 	$(PY) server.py
 
 test: install
+	$(call ensure,chromium)
 	$(PY) -m pytest
 
 test-fast: install

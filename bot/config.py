@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import tuning
@@ -16,6 +16,8 @@ from bot.sources.limits import (
     ParseLimits,
     web_url,
 )
+
+MIN_ADMIN_TOKEN_CHARS = 32
 
 DEFAULT_DISCLAIMER = (
     "This chat shares general information from our clinic's articles. It is not medical "
@@ -69,8 +71,19 @@ class Settings(BaseSettings):
 
     allowed_origins: str = Field("", description="Comma-separated CORS allow-list.")
     rate_limit: str = Field("30/minute", description="Chat requests per client address.")
+    max_body_bytes: int = Field(
+        65_536, ge=1024, description="Largest request body /api/* accepts (413 past it)."
+    )
+    api_docs: bool = Field(False, description="Serve the interactive API docs at /docs, /redoc.")
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1",
+        description="Proxies whose X-Forwarded-For/-Proto are trusted (comma-separated, or *).",
+    )
     admin_token: SecretStr | None = Field(
         None, description="Enables the admin API and staff page; sent as a Bearer token."
+    )
+    admin_failure_limit: str = Field(
+        "10/minute", description="Failed admin sign-ins per client address before a 429."
     )
     admin_max_upload_bytes: int = Field(2_000_000, ge=1000, description="Upload size limit.")
     max_source_bytes: int = Field(
@@ -81,6 +94,9 @@ class Settings(BaseSettings):
     )
     parse_seconds: float = Field(
         DEFAULT_PARSE_SECONDS, gt=0, description="Time budget for reading one file."
+    )
+    admin_parse_timeout: float = Field(
+        20.0, gt=0, le=600, description="Seconds an uploaded article may take to parse."
     )
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
@@ -95,6 +111,20 @@ class Settings(BaseSettings):
     stream_delay_ms: int = Field(
         15, ge=0, le=1000, description="Pause between streamed word groups."
     )
+
+    @field_validator("admin_token")
+    @classmethod
+    def _strong_token(cls, value: SecretStr | None) -> SecretStr | None:
+        """An empty token leaves admin off; a short one stops the server from starting."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        if len(value.get_secret_value()) < MIN_ADMIN_TOKEN_CHARS:
+            raise ValueError(
+                f"BOT_ADMIN_TOKEN is too short: use at least {MIN_ADMIN_TOKEN_CHARS} random "
+                "characters (for example `python -c 'import secrets; print(secrets.token_urlsafe"
+                "(32))'`), or leave it unset to keep the staff page off"
+            )
+        return value
 
     @cached_property
     def chroma_dir(self) -> Path:

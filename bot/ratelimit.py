@@ -1,4 +1,4 @@
-"""Per-client rate limiting of the chat endpoints, with the ``limits`` library."""
+"""Per-client rate limiting (chat requests, failed admin sign-ins), with ``limits``."""
 
 from __future__ import annotations
 
@@ -22,5 +22,13 @@ class RateLimiter:
     def hit(self, key: str) -> None:
         """Count one request for ``key``; raise :class:`RateLimited` past the limit."""
         if not self._limiter.hit(self._item, key):
-            reset = self._limiter.get_window_stats(self._item, key).reset_time
-            raise RateLimited(max(1, math.ceil(reset - time.time())))
+            raise RateLimited(self._wait(key))
+
+    def check(self, key: str) -> None:
+        """Raise :class:`RateLimited` if ``key`` is over the limit, without counting a hit."""
+        if not self._limiter.test(self._item, key):
+            raise RateLimited(self._wait(key))
+
+    def _wait(self, key: str) -> int:
+        reset = self._limiter.get_window_stats(self._item, key).reset_time
+        return max(1, math.ceil(reset - time.time()))

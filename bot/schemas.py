@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 ReplyType = Literal[
     "answer", "no_answer", "out_of_scope", "emergency", "urgent", "crisis", "booking", "greeting"
@@ -15,11 +15,43 @@ MAX_HISTORY_TURNS = 20
 MAX_TURN_CHARS = 4000
 
 
+def _valid_unicode(value: str) -> str:
+    """Refuse lone UTF-16 surrogates (``"\\ud800"`` in JSON): no UTF-8 text can hold them,
+    so storing, embedding or echoing them would fail later, as a 500."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("the text contains an invalid character (a lone surrogate)") from None
+    return value
+
+
+Text = Annotated[str, AfterValidator(_valid_unicode)]
+
+
+class ErrorBody(BaseModel):
+    """Every error the API returns: one sentence for people."""
+
+    error: str
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _error("The body is not valid JSON."),
+    404: _error("No such resource (or no recent answer with this id)."),
+    413: _error("The request body is over the size limit."),
+    422: _error("A field is missing, of the wrong type, empty or too long."),
+    429: _error("Too many requests from this address; see Retry-After."),
+}
+
+
 class Turn(BaseModel):
     """One earlier message of the conversation, kept by the client."""
 
     role: Literal["user", "assistant"]
-    content: str = Field(max_length=MAX_TURN_CHARS)
+    content: Text = Field(max_length=MAX_TURN_CHARS)
 
 
 class ChatRequest(BaseModel):
@@ -31,24 +63,28 @@ class ChatRequest(BaseModel):
         }
     )
 
-    message: str = Field(description="The visitor's question, 1 to 2,000 characters.")
+    message: Text = Field(
+        description="The visitor's question, 1 to 2,000 characters, not only whitespace.",
+        json_schema_extra={"minLength": 1, "maxLength": MAX_MESSAGE_CHARS, "pattern": r"\S"},
+    )
     history: list[Turn] = Field(
         default_factory=list,
         max_length=MAX_HISTORY_TURNS,
         description="Recent turns, oldest first; the server keeps no conversation state.",
     )
-    session_id: str | None = Field(None, max_length=128)
+    session_id: Text | None = Field(None, max_length=128)
 
     @field_validator("message")
     @classmethod
     def _message_text(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("the message is empty; please type a question")
+        # The length is checked before stripping, as the schema's maxLength says.
         if len(value) > MAX_MESSAGE_CHARS:
             raise ValueError(
                 f"the message is {len(value)} characters long; the limit is {MAX_MESSAGE_CHARS}"
             )
+        value = value.strip()
+        if not value:
+            raise ValueError("the message is empty; please type a question")
         return value
 
 
@@ -86,6 +122,10 @@ class Health(BaseModel):
     articles: int
     chunks: int
     model: str
+    storage: Literal["ok", "degraded"] = Field(
+        description="degraded: content gaps or ratings are not being stored (replies go on)."
+    )
+    storage_problem: str | None = Field(None, description="Why storage is degraded.")
 
 
 class FeedbackRequest(BaseModel):
@@ -93,7 +133,7 @@ class FeedbackRequest(BaseModel):
 
     answer_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     rating: Literal["up", "down"]
-    comment: str | None = Field(None, max_length=1000)
+    comment: Text | None = Field(None, max_length=1000)
 
 
 class WidgetConfig(BaseModel):

@@ -42,6 +42,12 @@ class Services:
     gaps: GapLog
     recent: RecentQuestions
     limiter: RateLimiter
+    admin_failures: RateLimiter
+
+    @property
+    def storage_problem(self) -> str | None:
+        """Why the last content gap or rating could not be stored, if one could not."""
+        return self.gaps.problem or self.feedback.problem
 
     @property
     def store(self) -> ChromaStore:
@@ -81,7 +87,8 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         indexer=indexer,
         refresh=RefreshJob(settings, indexer),
         feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
-        gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days),
+        gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days, embedder),
         recent=RecentQuestions(),
         limiter=RateLimiter(settings.rate_limit),
+        admin_failures=RateLimiter(settings.admin_failure_limit),
     )

@@ -73,3 +73,13 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # flags in words the rules miss 0.78 and up.
 EXEMPLAR_FLOOR: Final = {"emergency": 0.76, "urgent": 0.78, "crisis": 0.66}
 EXEMPLAR_BENIGN_MARGIN: Final = 0.02
+# The newest content gaps staff see grouped: grouping is quadratic in the worst case, and
+# 2,000 questions already cover months of a clinic's no-answers.
+GAP_MAX_ROWS: Final = 2000
+# Clauses of one message the exemplar layer embeds, evenly spread over the message.
+# A 2,000-character message can hold ~250 clauses (~10 s of embedding on two cores); the
+# rules still read every clause.
+SAFETY_MAX_CLAUSES: Final = 24
+# Sentences of one message the triage classifier scores (besides the whole message), evenly
+# spread over the message; a 2,000-character message rarely has more.
+TRIAGE_MAX_UNITS: Final = 32

@@ -133,7 +133,12 @@ def reuse(services: Services) -> Callable[[Settings], Services]:
     The app's own settings (a test's overrides: rate limit, origins...) replace the
     services' settings, and the rate limiter is rebuilt from them.
     """
-    return lambda s: dataclasses.replace(services, settings=s, limiter=RateLimiter(s.rate_limit))
+    return lambda s: dataclasses.replace(
+        services,
+        settings=s,
+        limiter=RateLimiter(s.rate_limit),
+        admin_failures=RateLimiter(s.admin_failure_limit),
+    )
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
 from bot.config import Settings
 from bot.embedding import Prefetched
+from bot.patterns import capped, linear
 from bot.safety.scope import (
     ScopeClassifier,
     advice_kind,
@@ -23,11 +24,12 @@ from bot.safety.triage import SafetyTriage
 from bot.schemas import Booking, ChatReply, ChatRequest, ReplyType, Source, Turn
 
 # Short messages that lean on an earlier turn ("How many sessions does that take?").
-_FOLLOW_UP = re.compile(
+_FOLLOW_UP = linear(
     r"\b(it|its|it's|that|this|those|these|they|them|there|he|she|her|his|one)\b"
     r"|^\s*(and|also|what about|how about|so|then|but)\b",
-    re.IGNORECASE,
+    ignore_case=True,
 )
+_HAS_WORD = linear(r"[\pL\pN_]{3}")
 
 
 class ChatService:
@@ -85,7 +87,7 @@ class ChatService:
         self, message: str, manipulated: bool, unknown: list[str]
     ) -> tuple[ReplyType, str] | None:
         """Replies that need no article: greetings, thanks, booking, off-topic, front desk."""
-        if manipulated and not re.search(r"\w{3,}", message):
+        if manipulated and not _HAS_WORD.search(capped(message)):
             return "out_of_scope", self.replies.out_of_scope()
         intent = classify(message)
         if intent is Intent.GREETING:
@@ -154,7 +156,7 @@ class ChatService:
 def retrieval_query(message: str, history: Sequence[Turn]) -> str:
     """The text to search for: the message, joined to the last question if it is a follow-up."""
     words = message.split()
-    if len(words) > tuning.FOLLOW_UP_MAX_WORDS or not _FOLLOW_UP.search(message):
+    if len(words) > tuning.FOLLOW_UP_MAX_WORDS or not _FOLLOW_UP.search(capped(message)):
         return message
     for turn in reversed(history):
         if turn.role == "user" and turn.content.strip() and turn.content.strip() != message:

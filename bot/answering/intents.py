@@ -1,9 +1,14 @@
-"""Recognising the small talk a clinic bot must handle without an article: hello, booking."""
+"""Recognising the small talk a clinic bot must handle without an article: hello, booking.
+
+The patterns read visitor text, so they are RE2 patterns (linear time, ``bot/patterns.py``):
+under Python's backtracking ``re`` the thanks pattern took 20 s on ``"ok   " * 12 + "x"``.
+"""
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
+
+from bot.patterns import capped, linear
 
 
 class Intent(StrEnum):
@@ -15,18 +20,18 @@ class Intent(StrEnum):
     QUESTION = "question"
 
 
-_GREETING = re.compile(
+_GREETING = linear(
     r"^\s*(hi+|hello+|hey+|hiya|howdy|greetings|good (morning|afternoon|evening|day)|yo)"
     r"(\s+(there|all|everyone|bot|dr\.? lin))?\s*[!.,?]*\s*$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
-_THANKS = re.compile(
+_THANKS = linear(
     r"^\s*((thanks|thank you|thx|ty|cheers|great|ok(ay)?|perfect|got it|bye|goodbye)"
     r"[\s,!.]*(so much|a lot|very much|you)?[\s!.]*)+$",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 _BOOKING = [
-    re.compile(p, re.IGNORECASE)
+    linear(p, ignore_case=True)
     for p in (
         r"\b(book|schedule|reschedule|make|set up|arrange|get|request)\b.{0,25}"
         r"\b(appointment|appt|visit|session|consult\w*|treatment)\b",
@@ -40,22 +45,23 @@ _BOOKING = [
 ]
 
 
-_PRACTICAL = re.compile(
+_PRACTICAL = linear(
     r"\b(insurance|insured|covered|cover|copay|co-pay|hsa|fsa|cost|costs|price|prices|pricing|"
     r"fee|fees|charge|pay|payment|credit|cash|discount|refund|cancel\w*|parking|park|address|"
     r"directions|located|location|hours|open|opening|closed|weekends?|sundays?|saturdays?|"
     r"gift)\b",
-    re.IGNORECASE,
+    ignore_case=True,
 )
 
 
 def practical_words(message: str) -> list[str]:
     """Words about prices, insurance, hours, parking and the like ("front desk" questions)."""
-    return [m.group(0) for m in _PRACTICAL.finditer(message)]
+    return [m.group(0) for m in _PRACTICAL.finditer(capped(message))]
 
 
 def classify(message: str) -> Intent:
     """Greeting, thanks, booking, or an ordinary question for the articles."""
+    message = capped(message)
     if _GREETING.match(message):
         return Intent.GREETING
     if _THANKS.match(message):

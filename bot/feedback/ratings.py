@@ -21,13 +21,17 @@ class FeedbackStore:
             "NULL CHECK (rating IN ('up', 'down')), comment TEXT, created REAL NOT NULL)",
         )
 
+    @property
+    def problem(self) -> str | None:
+        """Why the last rating could not be stored, if it could not (``/health``)."""
+        return self._table.problem
+
     def add(self, answer_id: str, rating: str, comment: str | None) -> None:
-        """Store one rating."""
-        with self._table.transaction() as db:
-            db.execute(
-                "INSERT INTO feedback VALUES (?, ?, ?, ?)",
-                (answer_id, rating, redact_contacts(comment) if comment else None, time.time()),
-            )
+        """Store one rating, best effort: a storage failure is logged, not raised."""
+        row = (answer_id, rating, redact_contacts(comment) if comment else None, time.time())
+        self._table.write(
+            lambda db: db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?)", row), "a rating"
+        )
 
     def all(self) -> list[tuple[str, str, str | None]]:
         """Every rating as (answer id, rating, comment), oldest first."""
@@ -46,15 +50,20 @@ class RecentQuestions:
 
     def __init__(self, size: int = 5000) -> None:
         self._size = size
-        self._items: OrderedDict[str, str] = OrderedDict()
+        self._items: OrderedDict[str, str | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, answer_id: str, question: str) -> None:
-        """Note which question an answer id answered."""
+    def remember(self, answer_id: str, question: str | None) -> None:
+        """Note an answer id, and the question it answered if it may name a content gap."""
         with self._lock:
             self._items[answer_id] = question
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
+
+    def known(self, answer_id: str) -> bool:
+        """Whether ``answer_id`` is one of the recent answers."""
+        with self._lock:
+            return answer_id in self._items
 
     def question(self, answer_id: str) -> str | None:
         """The question for ``answer_id``, if it is recent."""

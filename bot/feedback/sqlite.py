@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+_log = logging.getLogger(__name__)
 
 
 class SqliteTable:
@@ -21,6 +24,12 @@ class SqliteTable:
         self._schema = schema
         self._lock = threading.Lock()
         self._db: sqlite3.Connection | None = None
+        self._problem: str | None = None
+
+    @property
+    def problem(self) -> str | None:
+        """Why the last best-effort write failed, until one succeeds again."""
+        return self._problem
 
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
@@ -38,3 +47,16 @@ class SqliteTable:
             db = self._connect()
             with db:
                 yield db
+
+    def write(self, action: Callable[[sqlite3.Connection], object], what: str) -> None:
+        """Run ``action`` in a transaction, best effort: a full disk or a locked, unwritable
+        or broken file is logged and remembered (``/health`` reports it), never raised, so
+        that keeping statistics can never fail a visitor's reply."""
+        try:
+            with self.transaction() as db:
+                action(db)
+        except (sqlite3.Error, OSError) as exc:
+            self._problem = f"{what} could not be stored in {self._path.name}: {exc}"
+            _log.warning("%s", self._problem)
+        else:
+            self._problem = None

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import dataset
 from bot.safety.dataset import LABELS, Label
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 _VERSION = "1"  # bump when training changes, so cached weights are not reused
 _REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
-_MAX_UNITS = 32  # sentences scored per message (a 2,000-character message has fewer)
 _MEMO: dict[str, TriageModel] = {}
 
 
@@ -63,10 +63,10 @@ def units(message: str) -> list[str]:
     """What the classifier reads of a message: the whole (folded) text, then its sentences."""
     folded = " ".join(fold(message).split())
     parts = [s for s in sentences(folded) if s != folded]
-    if len(parts) > _MAX_UNITS:
+    if len(parts) > tuning.TRIAGE_MAX_UNITS:
         # Keep both ends and the middle evenly: a red flag can be anywhere in a story.
-        step = len(parts) / _MAX_UNITS
-        parts = [parts[int(i * step)] for i in range(_MAX_UNITS)]
+        step = len(parts) / tuning.TRIAGE_MAX_UNITS
+        parts = [parts[int(i * step)] for i in range(tuning.TRIAGE_MAX_UNITS)]
     return [folded, *parts] if folded else []
 
 

@@ -6,9 +6,10 @@ import os
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+import anyio
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
@@ -56,7 +57,10 @@ def _article_path(services: Services, name: str) -> Path:
 
 
 router = APIRouter(tags=["admin"], include_in_schema=False)
-api = APIRouter(prefix="/admin/api", tags=["admin"], dependencies=[AdminToken])
+# Staff routes stay out of the public schema: it is served to anyone.
+api = APIRouter(
+    prefix="/admin/api", tags=["admin"], dependencies=[AdminToken], include_in_schema=False
+)
 
 
 @router.get("/admin", include_in_schema=False)
@@ -120,7 +124,17 @@ async def upload(name: str, request: Request, services: ServicesDep) -> dict[str
         body += piece
         if len(body) > limit:
             raise TooLarge(f"{name}: the file is over the {limit:,}-byte limit")
-    _check_content(name, bytes(body))
+    # Parsing a PDF or HTML file is CPU work of unknown length: off the event loop, and
+    # bounded. A thread cannot be stopped: past the timeout the request is answered and the
+    # parse is abandoned (it ends on its own, its result unused).
+    timeout = services.settings.admin_parse_timeout
+    try:
+        with anyio.fail_after(timeout):
+            await anyio.to_thread.run_sync(
+                _check_content, name, bytes(body), abandon_on_cancel=True
+            )
+    except TimeoutError:
+        raise BadUpload(f"{name}: the file took over {timeout:g} s to read") from None
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".upload-")
     with os.fdopen(fd, "wb") as handle:
@@ -160,9 +174,14 @@ def rollback(services: ServicesDep) -> dict[str, str | None]:
 
 
 @api.get("/gaps")
-def gaps(log: GapsDep, services: ServicesDep) -> list[dict[str, Any]]:
-    """Unanswered, off-topic and thumbs-down questions, grouped by meaning."""
-    return [g.__dict__ for g in log.groups(services.embedder)]
+def gaps(
+    log: GapsDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> list[dict[str, Any]]:
+    """Unanswered, off-topic and thumbs-down questions, grouped by meaning, a page at a time
+    (largest groups first)."""
+    return [g.__dict__ for g in log.groups(limit, offset)]
 
 
 def _check_content(name: str, body: bytes) -> None:
@@ -178,3 +197,7 @@ def _check_content(name: str, body: bytes) -> None:
             load_article(probe, Path(tmp))
         except SourceError as exc:
             raise BadUpload(exc.message) from exc
+        except Exception as exc:
+            # Parsers (pypdf, lxml, trafilatura) raise their own errors on hostile files:
+            # whatever they raise, the upload is refused, never a 500.
+            raise BadUpload(f"{name}: the file could not be read ({type(exc).__name__})") from exc

@@ -11,9 +11,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
-from bot.errors import BotError, RateLimited
+from bot.errors import BotError, RateLimited, TooLarge
 from bot.services import Services, build_services
 from bot.web import admin_routes, chat_routes, site_routes
 
@@ -36,7 +39,12 @@ def create_app(
         summary="Answers patients' questions from the clinic's own articles, with sources.",
         version="0.1.0",
         lifespan=lifespan,
+        # The schema stays at /openapi.json; the interactive pages are opt-in.
+        docs_url="/docs" if settings.api_docs else None,
+        redoc_url="/redoc" if settings.api_docs else None,
     )
+    # Added first, so it runs inside CORS: a 413 still carries the CORS headers.
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     if settings.origins:
         # Only the clinic's own sites may call the API from a browser; no cookies are used.
         app.add_middleware(
@@ -67,17 +75,83 @@ class PublicCORS(CORSMiddleware):
         await super().__call__(scope, receive, send)
 
 
+class BodyLimit:
+    """Refuse ``/api/*`` bodies over ``limit`` bytes with a 413, before anything parses them.
+
+    Content-Length is checked first; the bytes actually received are counted too, since a
+    chunked body has no length and a client may lie. Admin uploads keep their own limit.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int, prefix: str = "/api/") -> None:
+        self.app = app
+        self.limit = limit
+        self.prefix = prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "")
+        if length.isdigit() and int(length) > self.limit:
+            await self._refuse(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client left; the app sees an empty body and the disconnect
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                await self._refuse(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        exc = TooLarge(f"the request body is over the {self.limit:,}-byte limit")
+        await error_response(exc)(scope, receive, send)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands over the buffered body, then waits for the disconnect."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+def error_response(exc: BotError) -> JSONResponse:
+    """The one mapping of the error family to HTTP: status, ``{"error": ...}``, headers."""
+    headers: dict[str, str] | None = None
+    if isinstance(exc, RateLimited):
+        headers = {"Retry-After": str(exc.retry_after)}
+    elif exc.http_status == 401:
+        headers = {"WWW-Authenticate": "Bearer"}
+    return JSONResponse({"error": exc.message}, status_code=exc.http_status, headers=headers)
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     """Map the one error family (and request validation) to JSON ``{"error": ...}``."""
 
     @app.exception_handler(BotError)
     async def bot_error(_: Request, exc: BotError) -> JSONResponse:
-        headers: dict[str, str] | None = None
-        if isinstance(exc, RateLimited):
-            headers = {"Retry-After": str(exc.retry_after)}
-        elif exc.http_status == 401:
-            headers = {"WWW-Authenticate": "Bearer"}
-        return JSONResponse({"error": exc.message}, status_code=exc.http_status, headers=headers)
+        return error_response(exc)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Starlette's own 404 and 405 would otherwise answer {"detail": ...}.
+        return JSONResponse(
+            {"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers
+        )
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

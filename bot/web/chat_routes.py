@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
@@ -14,13 +13,16 @@ from sse_starlette.sse import EventSourceResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.answering.replies import SUGGESTIONS
-from bot.errors import IndexNotReady
+from bot.errors import IndexNotReady, NotFound
 from bot.feedback.gaps import GapLog
+from bot.patterns import linear
 from bot.schemas import (
+    ERRORS,
     MAX_HISTORY_TURNS,
     MAX_MESSAGE_CHARS,
     ChatReply,
     ChatRequest,
+    ErrorBody,
     FeedbackRequest,
     Health,
     WidgetConfig,
@@ -28,17 +30,55 @@ from bot.schemas import (
 from bot.web.deps import ChatDep, FeedbackDep, GapsDep, RateLimit, RecentDep, ServicesDep
 
 router = APIRouter()
+_POSTED: dict[int | str, dict[str, Any]] = {c: ERRORS[c] for c in (400, 413, 422, 429)}
+_STREAM: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Server-Sent Events: `meta`, then `delta` events, then `done`.",
+        # One schema per event: its name, and its data as a JSON text.
+        "content": {
+            "text/event-stream": {
+                "schema": {
+                    "type": "object",
+                    "required": ["event", "data"],
+                    "properties": {
+                        "event": {"type": "string", "enum": ["meta", "delta", "done"]},
+                        "data": {"type": "string", "contentMediaType": "application/json"},
+                    },
+                }
+            }
+        },
+    }
+}
+# Word groups keep the text readable as it arrives; RE2, as for every pattern on visitor text.
+_WORD_GROUP = linear(r"\S+(?:\s+\S+){0,2}\s*")
 
 
-@router.get("/health", response_model=Health, tags=["ops"])
+@router.get(
+    "/health",
+    response_model=Health,
+    tags=["ops"],
+    responses={503: {"model": ErrorBody, "description": "The index is empty or stale."}},
+)
 def health(services: ServicesDep) -> Health:
-    """Ready when the model is loaded and the index has articles; 503 otherwise."""
+    """Ready when the model is loaded and the index has articles; 503 otherwise.
+
+    Statistics that cannot be stored (full disk...) do not stop replies: still 200, with
+    ``storage: degraded`` and the reason.
+    """
     store = services.store
     store.check_model()
     articles, sections = store.counts()
     if sections == 0:
         raise IndexNotReady("the knowledge index is empty; run `python ingest.py`")
-    return Health(status="ok", articles=articles, chunks=sections, model=services.embedder.name)
+    problem = services.storage_problem
+    return Health(
+        status="ok",
+        articles=articles,
+        chunks=sections,
+        model=services.embedder.name,
+        storage="degraded" if problem else "ok",
+        storage_problem=problem,
+    )
 
 
 @router.get("/api/config", response_model=WidgetConfig, tags=["chat"])
@@ -57,7 +97,13 @@ def widget_config(services: ServicesDep) -> WidgetConfig:
     )
 
 
-@router.post("/api/chat", response_model=ChatReply, tags=["chat"], dependencies=[RateLimit])
+@router.post(
+    "/api/chat",
+    response_model=ChatReply,
+    tags=["chat"],
+    dependencies=[RateLimit],
+    responses=_POSTED,
+)
 def chat(body: ChatRequest, service: ChatDep, gaps: GapsDep) -> ChatReply:
     """Answer a visitor's message from the clinic's articles.
 
@@ -70,7 +116,13 @@ def chat(body: ChatRequest, service: ChatDep, gaps: GapsDep) -> ChatReply:
     return reply
 
 
-@router.post("/api/chat/stream", tags=["chat"], dependencies=[RateLimit])
+@router.post(
+    "/api/chat/stream",
+    tags=["chat"],
+    dependencies=[RateLimit],
+    response_class=EventSourceResponse,
+    responses={**_STREAM, **_POSTED},
+)
 async def chat_stream(
     body: ChatRequest, service: ChatDep, gaps: GapsDep, recent: RecentDep, services: ServicesDep
 ) -> Any:
@@ -82,15 +134,24 @@ async def chat_stream(
     reply = await run_in_threadpool(service.reply, body)
     await run_in_threadpool(_note_gap, gaps, body.message, reply)
     answer_id = uuid.uuid4().hex
-    if reply.type in ("answer", "no_answer"):
-        recent.remember(answer_id, body.message)
+    # Every id can be rated; only article answers and no-answers name a content gap.
+    recent.remember(answer_id, body.message if reply.type in ("answer", "no_answer") else None)
     delay = services.settings.stream_delay_ms / 1000
     return EventSourceResponse(_stream(reply, answer_id, delay), ping=15)
 
 
-@router.post("/api/feedback", status_code=204, tags=["chat"], dependencies=[RateLimit])
+@router.post(
+    "/api/feedback",
+    status_code=204,
+    tags=["chat"],
+    dependencies=[RateLimit],
+    responses={**_POSTED, 404: ERRORS[404]},
+)
 def feedback(body: FeedbackRequest, store: FeedbackDep, gaps: GapsDep, recent: RecentDep) -> None:
-    """Record a thumbs up or down on an answer (no personal data is kept)."""
+    """Record a thumbs up or down on a recent streamed answer (no personal data is kept)."""
+    if not recent.known(body.answer_id):
+        # Only ids this server handed out count: made-up ids would fill the table.
+        raise NotFound("no recent answer has this id")
     store.add(body.answer_id, body.rating, body.comment)
     question = recent.question(body.answer_id)
     if body.rating == "down" and question:
@@ -100,8 +161,8 @@ def feedback(body: FeedbackRequest, store: FeedbackDep, gaps: GapsDep, recent: R
 async def _stream(reply: ChatReply, answer_id: str, delay: float) -> AsyncIterator[dict[str, str]]:
     meta = reply.model_dump(exclude={"answer"})
     yield {"event": "meta", "data": json.dumps({"id": answer_id, **meta})}
-    # Word groups keep the text readable as it arrives; the answer is already complete.
-    for piece in re.findall(r"\S+(?:\s+\S+){0,2}\s*", reply.answer):
+    # The answer is already complete; it is sent in word groups to read as it arrives.
+    for piece in _WORD_GROUP.findall(reply.answer):
         yield {"event": "delta", "data": json.dumps({"text": piece})}
         if delay:
             await asyncio.sleep(delay)

@@ -63,14 +63,25 @@ RecentDep = Annotated[RecentQuestions, Depends(get_recent)]
 RefreshDep = Annotated[RefreshJob, Depends(get_refresh)]
 
 
+def client_address(request: Request) -> str:
+    """The caller's address (the proxy's client when ``BOT_FORWARDED_ALLOW_IPS`` trusts it)."""
+    return request.client.host if request.client else "unknown"
+
+
 def rate_limit(request: Request, services: ServicesDep) -> None:
     """Count this request against its client address; 429 past ``BOT_RATE_LIMIT``."""
-    services.limiter.hit(request.client.host if request.client else "unknown")
+    services.limiter.hit(client_address(request))
 
 
-def require_token(request: Request, settings: SettingsDep) -> None:
-    """Accept only ``Authorization: Bearer <BOT_ADMIN_TOKEN>``, compared in constant time."""
-    expected = settings.admin_token
+def require_token(request: Request, services: ServicesDep) -> None:
+    """Accept only ``Authorization: Bearer <BOT_ADMIN_TOKEN>``, compared in constant time.
+
+    Failed attempts count per address (``BOT_ADMIN_FAILURE_LIMIT``); past the limit even
+    the right token gets a 429 until the window passes, so guessing stays slow.
+    """
+    address = client_address(request)
+    services.admin_failures.check(address)
+    expected = services.settings.admin_token
     header = request.headers.get("authorization", "")
     scheme, _, given = header.partition(" ")
     if (
@@ -78,6 +89,7 @@ def require_token(request: Request, settings: SettingsDep) -> None:
         or scheme.lower() != "bearer"
         or not hmac.compare_digest(given.strip().encode(), expected.get_secret_value().encode())
     ):
+        services.admin_failures.hit(address)
         raise Unauthorized("a valid admin token is required (Authorization: Bearer ...)")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import KNOWLEDGE, MOXA_ARTICLE, live_server, reuse
+from conftest import KNOWLEDGE, MOXA_ARTICLE, FakeEmbedder, live_server, reuse
 from fastapi.testclient import TestClient
 
 from bot.config import Settings
@@ -18,7 +18,7 @@ from bot.feedback.redact import redact
 from bot.services import Services, build_services
 from bot.web.app import create_app
 
-TOKEN = "s3cret-admin-token"
+TOKEN = "s3cret-admin-token-of-32-characters-or-more"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SITE = "https://clinic-site.example"
 
@@ -30,6 +30,7 @@ def staff_services(root: Path, model) -> Services:
         data_dir=root / "data",
         knowledge_dir=knowledge,
         admin_token=TOKEN,
+        admin_failure_limit="1000/minute",
         allowed_origins=SITE,
         stream_delay_ms=0,
     )
@@ -202,14 +203,17 @@ def test_content_gaps_are_recorded_redacted_and_grouped(admin: TestClient) -> No
     assert insurance["count"] == 3 and insurance["kinds"] == {"no_answer": 3}
     kinds = {k for g in groups for k in g["kinds"]}
     assert kinds == {"no_answer", "out_of_scope", "thumbs_down"}
+    page = admin.get("/admin/api/gaps?limit=1&offset=1", headers=AUTH).json()
+    assert page == groups[1:2]
 
 
 def test_gap_retention(tmp_path: Path) -> None:
-    log = GapLog(tmp_path / "gaps.sqlite3", retention_days=90)
+    log = GapLog(tmp_path / "gaps.sqlite3", retention_days=90, embedder=FakeEmbedder())
     assert log.rows() == []  # opens the file (it is created on first use)
     with sqlite3.connect(tmp_path / "gaps.sqlite3") as db:
         db.execute(
-            "INSERT INTO gaps VALUES ('old question', 'no_answer', ?)", (time.time() - 91 * 86400,)
+            "INSERT INTO gaps (question, kind, created) VALUES ('old question', 'no_answer', ?)",
+            (time.time() - 91 * 86400,),
         )
     assert log.rows() == []
     log.record("new question", "no_answer")
@@ -260,3 +264,16 @@ def test_staff_page_sign_in_upload_refresh_and_answer(
 
         reply = httpx.post(server.url + "/api/chat", json={"message": "What is moxibustion?"})
         assert reply.json()["sources"][0]["source"] == "moxibustion.md"
+
+
+def test_an_upload_that_parses_too_long_is_refused(tmp_path: Path, model) -> None:
+    staff = staff_services(tmp_path, model)
+    settings = staff.settings.model_copy(update={"admin_parse_timeout": 0.5})
+    # About 1.8 MB of HTML: trafilatura needs seconds, far past the half-second allowed.
+    page = b"<html><body><main>" + b"<p>Acupuncture helps back pain. " * 55_000 + b"</main>"
+    with TestClient(create_app(settings, build=reuse(staff))) as client:
+        response = client.put("/admin/api/articles/big.html", content=page, headers=AUTH)
+        assert response.status_code == 422
+        assert "took over 0.5 s to read" in response.json()["error"]
+        assert client.get("/health").status_code == 200
+    assert not (staff.settings.knowledge_dir / "big.html").exists()
