@@ -1,4 +1,8 @@
-"""Serve the clinic bot over HTTP: ``python server.py`` or ``uvicorn server:app``."""
+"""Serve the clinic bot over HTTP: ``python server.py`` or ``uvicorn server:app``.
+
+With ``BOT_WORKERS`` above 1, uvicorn starts that many worker processes, each building its
+own app from the environment (``bot.web.app:app_from_env``); they share Chroma and Redis.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,17 @@ app = create_app(settings)
 
 
 def main() -> None:
-    """Run the server on BOT_HOST:BOT_PORT."""
-    uvicorn.run(app, host=settings.host, port=settings.port)
+    """Run the server on BOT_HOST:BOT_PORT with BOT_WORKERS processes."""
+    if settings.workers > 1:
+        uvicorn.run(
+            "bot.web.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+        )
+    else:
+        uvicorn.run(app, host=settings.host, port=settings.port)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import BotError
-from bot.refresh.indexer import ingest_lock
+from bot.refresh.locks import writer_lock
 from bot.services import build_services
 from bot.sources.crawler import Crawler
 
@@ -53,7 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv, settings)
     try:
         if args.rollback:
-            with ingest_lock(settings.ingest_lock_path):
+            with writer_lock(settings):
                 record = build_services(settings).indexer.rollback()
             print(
                 f"rolled back: version {record.version} serves again "
@@ -64,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {args.source}: no such folder", file=sys.stderr)
             return 2
         # Take the lock before loading the model, so a second ingest is refused at once.
-        with ingest_lock(settings.ingest_lock_path):
+        with writer_lock(settings):
             crawl_failures: list[str] = []
             if args.sitemap or args.url:
                 crawler = Crawler(

@@ -6,6 +6,9 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Protocol
+
+import redis
 
 from bot.feedback.redact import redact_contacts
 from bot.feedback.sqlite import SqliteTable
@@ -38,11 +41,20 @@ class FeedbackStore:
         return [(str(a), str(r), c) for a, r, c in rows]
 
 
-class RecentQuestions:
-    """The question behind each recent answer id, so a thumbs-down can name its question.
+class QuestionMemory(Protocol):
+    """The question behind each recent answer id, so a thumbs-down can name its question."""
 
-    Kept in memory only, and only the last ``size`` answers.
-    """
+    def remember(self, answer_id: str, question: str) -> None:
+        """Note which question an answer id answered."""
+        ...
+
+    def question(self, answer_id: str) -> str | None:
+        """The question for ``answer_id``, if it is recent."""
+        ...
+
+
+class RecentQuestions:
+    """A :class:`QuestionMemory` in this process: only the last ``size`` answers."""
 
     def __init__(self, size: int = 5000) -> None:
         self._size = size
@@ -60,3 +72,24 @@ class RecentQuestions:
         """The question for ``answer_id``, if it is recent."""
         with self._lock:
             return self._items.get(answer_id)
+
+
+class RedisRecentQuestions:
+    """A :class:`QuestionMemory` in Redis, shared by every process, each entry with a TTL.
+
+    Feedback may reach another process (or machine) than the one that gave the answer.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: int) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._ttl = ttl_seconds
+
+    def remember(self, answer_id: str, question: str) -> None:
+        """Note which question an answer id answered, for ``ttl_seconds``."""
+        self._client.set(f"{self._prefix}{answer_id}", question.encode(), ex=self._ttl)
+
+    def question(self, answer_id: str) -> str | None:
+        """The question for ``answer_id``, if it has not expired."""
+        raw = self._client.get(f"{self._prefix}{answer_id}")
+        return raw.decode() if isinstance(raw, bytes) else None
