@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ingest run serve test test-fast bench eval lint format screenshots clean
+.PHONY: install ingest run serve test test-engines test-fast bench eval lint format screenshots clean
 
 install: $(STAMP)
 
@@ -30,7 +30,11 @@ run: ingest serve
 serve: install
 	$(PY) server.py
 
-test: install
+# The scale-out tests start Debian's redis-server (Chroma's server ships in the chromadb wheel).
+test-engines:
+	command -v redis-server >/dev/null || apt-get install -y -qq redis-server
+
+test: install test-engines
 	$(PY) -m pytest
 
 test-fast: install
