@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ingest run serve test test-fast bench eval lint format screenshots clean
+.PHONY: install ingest run serve test test-engines test-fast bench eval lint format screenshots clean
 
 install: $(STAMP)
 
@@ -34,7 +34,7 @@ serve: install
 	$(PY) server.py
 
 test: install
-	$(call ensure,chromium)
+	$(call ensure,chromium redis-server)
 	$(PY) -m pytest
 
 test-fast: install

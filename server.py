@@ -1,4 +1,8 @@
-"""Serve the clinic bot over HTTP: ``python server.py`` or ``uvicorn server:app``."""
+"""Serve the clinic bot over HTTP: ``python server.py`` or ``uvicorn server:app``.
+
+With ``BOT_WORKERS`` above 1, uvicorn starts that many worker processes, each building its
+own app from the environment (``bot.web.app:app_from_env``); they share Chroma and Redis.
+"""
 
 from __future__ import annotations
 
@@ -33,8 +37,23 @@ def uvicorn_config(settings: Settings, app: Any) -> uvicorn.Config:
 
 
 def main() -> None:
-    """Run the server on BOT_HOST:BOT_PORT."""
-    uvicorn.Server(uvicorn_config(settings, app)).run()
+    """Run the server on BOT_HOST:BOT_PORT with BOT_WORKERS processes."""
+    if settings.workers > 1:
+        # Each worker builds its own app from the environment; they share Chroma and Redis.
+        uvicorn.run(
+            "bot.web.app:app_from_env",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
+            http="h11",
+            timeout_keep_alive=5,
+            h11_max_incomplete_event_size=16 * 1024,
+        )
+    else:
+        uvicorn.Server(uvicorn_config(settings, app)).run()
 
 
 if __name__ == "__main__":

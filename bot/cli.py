@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.errors import BotError
 from bot.index.storage import storage_errors
-from bot.refresh.indexer import ingest_lock
+from bot.refresh.locks import writer_lock
 from bot.services import build_services
 from bot.sources.crawler import Crawler
 
@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     """The ingest itself; raises the bot's errors for :func:`main` to report."""
     if args.rollback:
-        with ingest_lock(settings.ingest_lock_path):
+        with writer_lock(settings):
             record = build_services(settings).indexer.rollback()
         print(
             f"rolled back: version {record.version} serves again "
@@ -83,7 +83,7 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
         print(f"error: {args.source}: no such folder", file=sys.stderr)
         return 2
     # Take the lock before loading the model, so a second ingest is refused at once.
-    with ingest_lock(settings.ingest_lock_path):
+    with writer_lock(settings):
         crawl_failures: list[str] = []
         if args.sitemap or args.url:
             crawler = Crawler(

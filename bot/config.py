@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import tuning
@@ -57,6 +57,23 @@ class Settings(BaseSettings):
         None, description="Use a Chroma server at this host instead of the local disk."
     )
     chroma_port: int = 8000
+    redis_url: str | None = Field(
+        None,
+        description="Share rate limits, refresh status, answer memory and the writer lock "
+        "through this Redis (redis://host:port/db) so several processes act as one.",
+    )
+    workers: int = Field(
+        1, ge=1, le=64, description="Server worker processes (`python server.py`)."
+    )
+    writer_lease_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="How long a cross-machine writer lock outlives a killed writer.",
+    )
+    answer_memory_seconds: int = Field(
+        86_400, ge=60, description="How long an answer id still maps to its question."
+    )
 
     top_k: int = Field(tuning.TOP_K, ge=1, le=50, description="Passages retrieved per question.")
     min_relevance: float = Field(
@@ -131,10 +148,14 @@ class Settings(BaseSettings):
         """The folder Chroma persists to."""
         return self.data_dir / "chroma"
 
-    @property
-    def ingest_lock_path(self) -> Path:
-        """The single-writer lock every refresh (CLI, staff page, rollback) holds."""
-        return self.data_dir / "ingest.lock"
+    @model_validator(mode="after")
+    def _workers_share_state(self) -> Settings:
+        if self.workers > 1 and not self.redis_url:
+            raise ValueError(
+                "BOT_WORKERS > 1 needs BOT_REDIS_URL: rate limits, the refresh status and "
+                "the answer memory must be shared between the worker processes"
+            )
+        return self
 
     @property
     def parse_limits(self) -> ParseLimits:

@@ -1,4 +1,9 @@
-"""Per-client rate limiting (chat requests, failed admin sign-ins), with ``limits``."""
+"""Per-client rate limiting (chat requests, failed admin sign-ins), with ``limits``.
+
+The counters live in this process (``memory://``) or, when ``BOT_REDIS_URL`` is set, in
+Redis through the ``limits`` library's own Redis storage, so that every process and
+machine counts against one limit.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ import math
 import time
 
 from limits import parse
-from limits.storage import MemoryStorage
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from bot.errors import RateLimited
@@ -15,9 +20,10 @@ from bot.errors import RateLimited
 class RateLimiter:
     """A moving-window limit such as ``30/minute`` per client key (the client address)."""
 
-    def __init__(self, rule: str) -> None:
+    def __init__(self, rule: str, storage_url: str | None = None) -> None:
         self._item = parse(rule)
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        self.storage = storage_from_string(storage_url or "memory://")
+        self._limiter = MovingWindowRateLimiter(self.storage)
 
     def hit(self, key: str) -> None:
         """Count one request for ``key``; raise :class:`RateLimited` past the limit."""

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import redis
+
 from bot.answering.chat import ChatService
 from bot.answering.retrieval import Retriever
 from bot.config import Settings
 from bot.embedding import Embedder, SentenceTransformerEmbedder
 from bot.errors import IndexNotReady
 from bot.feedback.gaps import GapLog
-from bot.feedback.ratings import FeedbackStore, RecentQuestions
+from bot.feedback.ratings import (
+    FeedbackStore,
+    QuestionMemory,
+    RecentQuestions,
+    RedisRecentQuestions,
+)
 from bot.index.store import ChromaStore, make_client
 from bot.index.versions import ActiveIndex, VersionRegistry
 from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
-from bot.refresh.job import RefreshJob
+from bot.refresh.job import MemoryStatusBoard, RedisStatusBoard, RefreshJob, StatusBoard
 from bot.safety import drugs
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
@@ -28,7 +35,12 @@ from bot.safety.triage import SafetyTriage
 
 @dataclass
 class Services:
-    """Everything the CLI and the API share, built once per process."""
+    """Everything the CLI and the API share, built once per process.
+
+    With ``BOT_REDIS_URL`` set, the rate limiter, the refresh status and the answer
+    memory are kept in Redis and shared with every other process; Chroma (on disk or its
+    own server) holds the index.
+    """
 
     settings: Settings
     embedder: Embedder
@@ -40,7 +52,7 @@ class Services:
     refresh: RefreshJob
     feedback: FeedbackStore
     gaps: GapLog
-    recent: RecentQuestions
+    recent: QuestionMemory
     limiter: RateLimiter
     admin_failures: RateLimiter
 
@@ -77,6 +89,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         on_switch=index.invalidate,
         limits=settings.parse_limits,
     )
+    board, recent = shared_state(settings)
     return Services(
         settings=settings,
         embedder=embedder,
@@ -85,10 +98,22 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         retriever=retriever,
         chat=ChatService(settings, retriever, triage, ScopeClassifier(embedder)),
         indexer=indexer,
-        refresh=RefreshJob(settings, indexer),
+        refresh=RefreshJob(settings, indexer, board),
         feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
         gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days, embedder),
-        recent=RecentQuestions(),
-        limiter=RateLimiter(settings.rate_limit),
-        admin_failures=RateLimiter(settings.admin_failure_limit),
+        recent=recent,
+        limiter=RateLimiter(settings.rate_limit, settings.redis_url),
+        admin_failures=RateLimiter(settings.admin_failure_limit, settings.redis_url),
+    )
+
+
+def shared_state(settings: Settings) -> tuple[StatusBoard, QuestionMemory]:
+    """The refresh status board and answer memory: in Redis if configured, else in memory."""
+    if not settings.redis_url:
+        return MemoryStatusBoard(), RecentQuestions()
+    client = redis.Redis.from_url(settings.redis_url)
+    prefix = f"clinic-bot:{settings.collection}:"
+    return (
+        RedisStatusBoard(client, prefix + "refresh"),
+        RedisRecentQuestions(client, prefix + "answer:", settings.answer_memory_seconds),
     )

@@ -6,7 +6,6 @@ import dataclasses
 import hashlib
 import re
 import shutil
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 import uvicorn
+from engines import ENGINES, chroma_server, engine_overrides, free_port, redis_url
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -26,6 +26,8 @@ from bot.embedding import SentenceTransformerEmbedder, Vectors
 from bot.ratelimit import RateLimiter
 from bot.services import Services, build_services
 from bot.web.app import create_app
+
+__all__ = ["chroma_server", "redis_url"]  # session fixtures from engines.py
 
 ROOT = Path(__file__).resolve().parent.parent
 MOXA_ARTICLE = """---
@@ -87,6 +89,12 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path / "data", knowledge_dir=KNOWLEDGE)
 
 
+@pytest.fixture(params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Run the test twice: index on local disk, and on the session's Chroma server."""
+    return engine_overrides(request.param, request)
+
+
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of the clinic's articles."""
@@ -95,16 +103,38 @@ def knowledge_copy(tmp_path: Path) -> Path:
     return target
 
 
-@pytest.fixture(scope="session")
-def indexed(
-    model: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
-) -> Services:
-    """The real services over a real Chroma index of ``knowledge/``, built once."""
-    data = tmp_path_factory.mktemp("indexed")
-    services = build_services(Settings(data_dir=data, knowledge_dir=KNOWLEDGE), embedder=model)
+def index_knowledge(model: SentenceTransformerEmbedder, data: Path, **overrides: Any) -> Services:
+    """The real services over a real Chroma index of ``knowledge/``."""
+    settings = Settings(data_dir=data, knowledge_dir=KNOWLEDGE, **overrides)
+    services = build_services(settings, embedder=model)
     report = services.indexer.run(KNOWLEDGE, progress=False)
     assert not report.failures
     return services
+
+
+@pytest.fixture(scope="session")
+def indexed_on_disk(
+    model: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFactory
+) -> Services:
+    """The real services over a real Chroma index of ``knowledge/`` on disk, built once."""
+    return index_knowledge(model, tmp_path_factory.mktemp("indexed"))
+
+
+@pytest.fixture(scope="session")
+def indexed(indexed_on_disk: Services) -> Services:
+    """The index most tests read (on disk); chat and refresh tests also use the server."""
+    return indexed_on_disk
+
+
+@pytest.fixture(scope="session")
+def indexed_on_server(
+    model: SentenceTransformerEmbedder,
+    tmp_path_factory: pytest.TempPathFactory,
+    request: pytest.FixtureRequest,
+) -> Services:
+    """The same index, built once in the session's Chroma server (``BOT_CHROMA_HOST``)."""
+    overrides = engine_overrides("chroma-server", request)
+    return index_knowledge(model, tmp_path_factory.mktemp("indexed-server"), **overrides)
 
 
 @pytest.fixture(scope="session")
@@ -113,12 +143,6 @@ def client(indexed: Services) -> Iterator[TestClient]:
     app = create_app(indexed.settings, build=reuse(indexed))
     with TestClient(app) as test_client:
         yield test_client
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -136,7 +160,7 @@ def reuse(services: Services) -> Callable[[Settings], Services]:
     return lambda s: dataclasses.replace(
         services,
         settings=s,
-        limiter=RateLimiter(s.rate_limit),
+        limiter=RateLimiter(s.rate_limit, s.redis_url),
         admin_failures=RateLimiter(s.admin_failure_limit),
     )
 

@@ -178,6 +178,9 @@ def main() -> int:
             server.terminate()
             server.wait(timeout=30)
         shutil.rmtree(data, ignore_errors=True)
+    from tools.scale_bench import worker_throughput  # it imports this module's helpers
+
+    worker_throughput()
     return 0
 
 

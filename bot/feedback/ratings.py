@@ -6,6 +6,9 @@ import threading
 import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Protocol
+
+import redis
 
 from bot.feedback.redact import redact_contacts
 from bot.feedback.sqlite import SqliteTable
@@ -42,11 +45,24 @@ class FeedbackStore:
         return [(str(a), str(r), c) for a, r, c in rows]
 
 
-class RecentQuestions:
-    """The question behind each recent answer id, so a thumbs-down can name its question.
+class QuestionMemory(Protocol):
+    """The question behind each recent answer id, so a thumbs-down can name its question."""
 
-    Kept in memory only, and only the last ``size`` answers.
-    """
+    def remember(self, answer_id: str, question: str | None) -> None:
+        """Note an answer id, and the question it answered if it may name a content gap."""
+        ...
+
+    def known(self, answer_id: str) -> bool:
+        """Whether ``answer_id`` is one of the recent answers."""
+        ...
+
+    def question(self, answer_id: str) -> str | None:
+        """The question for ``answer_id``, if it is recent."""
+        ...
+
+
+class RecentQuestions:
+    """A :class:`QuestionMemory` in this process: only the last ``size`` answers."""
 
     def __init__(self, size: int = 5000) -> None:
         self._size = size
@@ -69,3 +85,28 @@ class RecentQuestions:
         """The question for ``answer_id``, if it is recent."""
         with self._lock:
             return self._items.get(answer_id)
+
+
+class RedisRecentQuestions:
+    """A :class:`QuestionMemory` in Redis, shared by every process, each entry with a TTL.
+
+    Feedback may reach another process (or machine) than the one that gave the answer.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, ttl_seconds: int) -> None:
+        self._client = client
+        self._prefix = prefix
+        self._ttl = ttl_seconds
+
+    def remember(self, answer_id: str, question: str | None) -> None:
+        """Note an answer id (and its question, if any) for ``ttl_seconds``."""
+        self._client.set(f"{self._prefix}{answer_id}", (question or "").encode(), ex=self._ttl)
+
+    def known(self, answer_id: str) -> bool:
+        """Whether ``answer_id`` was handed out within ``ttl_seconds``."""
+        return bool(self._client.exists(f"{self._prefix}{answer_id}"))
+
+    def question(self, answer_id: str) -> str | None:
+        """The question for ``answer_id``, if it has not expired."""
+        raw = self._client.get(f"{self._prefix}{answer_id}")
+        return raw.decode() or None if isinstance(raw, bytes) else None

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from bot.embedding import Embedder
-from bot.errors import BotError, CheckFailed, IngestLocked, SourceError
+from bot.errors import BotError, CheckFailed, SourceError
 from bot.index.versions import ActiveRecord, VersionRegistry
 from bot.refresh.checks import Verifier, load_golden
 from bot.sources.articles import Article, iter_articles
@@ -22,23 +20,6 @@ from bot.sources.limits import ParseLimits
 
 # Below this many chunks to embed a bar would only flicker.
 _PROGRESS_MIN_CHUNKS = 100
-
-
-@contextmanager
-def ingest_lock(path: Path) -> Iterator[None]:
-    """Hold the one-writer lock, or fail at once if another ingest holds it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(path))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout as exc:
-        raise IngestLocked(
-            f"another ingest is already running (lock: {path}); try again when it finishes"
-        ) from exc
-    try:
-        yield
-    finally:
-        lock.release()
 
 
 @dataclass
@@ -119,7 +100,8 @@ class Indexer:
 
         The active version keeps serving until the new one is complete and checked. If a
         check fails, :class:`CheckFailed` is raised and nothing changes for visitors.
-        Callers that may race another writer hold :func:`ingest_lock` around this.
+        Callers that may race another writer hold
+        :func:`bot.refresh.locks.writer_lock` around this.
         """
         started = time.perf_counter()
         report = IngestReport()

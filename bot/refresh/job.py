@@ -1,14 +1,29 @@
-"""The staff refresh job: one background refresh at a time, with progress for the staff page."""
+"""The staff refresh job: one background refresh at a time, with progress for the staff page.
+
+The status lives in memory, or in Redis when ``BOT_REDIS_URL`` is set, so that every
+server process shows the same refresh. The writer lock is taken before the background
+thread starts, so a second refresh anywhere (another process, another machine, the CLI)
+is refused with a 409 at once.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, Protocol
+
+import redis
 
 from bot.config import Settings
 from bot.errors import BotError, IngestLocked
-from bot.refresh.indexer import Indexer, ingest_lock
+from bot.refresh.indexer import Indexer
+from bot.refresh.locks import WriterLock, writer_lock
+
+# A running refresh writes progress after every article (seconds apart); five minutes
+# without a word means its process was killed.
+STALE_RUNNING_SECONDS = 300
 
 
 @dataclass
@@ -23,25 +38,85 @@ class RefreshStatus:
     summary: str = ""
 
 
+class StatusBoard(Protocol):
+    """Where the refresh status is kept."""
+
+    def read(self) -> RefreshStatus:
+        """The latest status."""
+        ...
+
+    def write(self, status: RefreshStatus) -> None:
+        """Replace the status."""
+        ...
+
+
+class MemoryStatusBoard:
+    """The status in this process only."""
+
+    def __init__(self) -> None:
+        self._status = RefreshStatus()
+
+    def read(self) -> RefreshStatus:
+        """The latest status."""
+        return dataclasses.replace(self._status)
+
+    def write(self, status: RefreshStatus) -> None:
+        """Replace the status."""
+        self._status = dataclasses.replace(status)
+
+
+class RedisStatusBoard:
+    """The status in Redis, shared by every process.
+
+    A running status expires if it is not updated for ``stale_seconds`` (its process was
+    killed); the board then reads as idle again.
+    """
+
+    def __init__(
+        self, client: redis.Redis, key: str, stale_seconds: int = STALE_RUNNING_SECONDS
+    ) -> None:
+        self._client = client
+        self._key = key
+        self._stale = stale_seconds
+
+    def read(self) -> RefreshStatus:
+        """The latest status."""
+        raw = self._client.get(self._key)
+        return RefreshStatus(**json.loads(raw)) if raw else RefreshStatus()
+
+    def write(self, status: RefreshStatus) -> None:
+        """Replace the status."""
+        ttl = self._stale if status.state == "running" else None
+        self._client.set(self._key, json.dumps(dataclasses.asdict(status)), ex=ttl)
+
+
 @dataclass
 class RefreshJob:
-    """One background refresh at a time; the ingest lock also keeps the CLI out."""
+    """One background refresh at a time; the writer lock also keeps the CLI out."""
 
     settings: Settings
     indexer: Indexer
-    status: RefreshStatus = field(default_factory=RefreshStatus)
+    board: StatusBoard = field(default_factory=MemoryStatusBoard)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> RefreshStatus:
+        """The latest status (from whichever process runs the refresh)."""
+        return self.board.read()
 
     def start(self) -> RefreshStatus:
         """Start a refresh of the knowledge folder; 409 if one is already running."""
         with self._lock:
             if self._thread is not None and self._thread.is_alive():
                 raise IngestLocked("a refresh is already running")
-            self.status = RefreshStatus(state="running", message="starting")
-            self._thread = threading.Thread(target=self._run, daemon=True)
+            held = writer_lock(self.settings)
+            held.acquire()
+            status = RefreshStatus(state="running", message="starting")
+            self.board.write(status)
+            self._thread = threading.Thread(target=self._run, args=(held,), daemon=True)
             self._thread.start()
-            return self.status
+            return status
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until the current refresh ends (for tools and tests)."""
@@ -49,24 +124,32 @@ class RefreshJob:
             self._thread.join(timeout)
 
     def _progress(self, done: int, total: int) -> None:
-        self.status.done, self.status.total = done, total
-        self.status.message = f"embedded {done} of {total} sections"
+        message = f"embedded {done} of {total} sections"
+        self.board.write(RefreshStatus("running", done, total, message))
 
-    def _run(self) -> None:
+    def _run(self, held: WriterLock) -> None:
         try:
-            with ingest_lock(self.settings.ingest_lock_path):
-                report = self.indexer.run(
-                    self.settings.knowledge_dir, progress=False, on_progress=self._progress
-                )
+            report = self.indexer.run(
+                self.settings.knowledge_dir, progress=False, on_progress=self._progress
+            )
         except BotError as exc:
-            self.status.state, self.status.message = "failed", exc.message
+            self.board.write(RefreshStatus(state="failed", message=exc.message))
             return
         except Exception as exc:  # a background thread must report, not vanish
-            self.status.state, self.status.message = "failed", f"unexpected error: {exc!r}"
+            self.board.write(RefreshStatus(state="failed", message=f"unexpected error: {exc!r}"))
             return
-        self.status.state = "done"
-        self.status.version = report.version
-        self.status.summary = report.summary()
-        self.status.message = "refresh complete" + (
+        finally:
+            held.release()
+        message = "refresh complete" + (
             f" with {len(report.failures)} file(s) skipped" if report.failures else ""
+        )
+        self.board.write(
+            RefreshStatus(
+                state="done",
+                done=self.status.done,
+                total=self.status.total,
+                message=message,
+                version=report.version,
+                summary=report.summary(),
+            )
         )

@@ -14,7 +14,7 @@ from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
 from bot.errors import BadUpload, NotFound, SourceError, TooLarge
-from bot.refresh.indexer import ingest_lock
+from bot.refresh.locks import writer_lock
 from bot.services import Services
 from bot.sources.articles import SUPPORTED_SUFFIXES, load_article
 from bot.web.deps import AdminToken, GapsDep, RefreshDep, ServicesDep
@@ -168,7 +168,7 @@ def refresh_status(job: RefreshDep) -> dict[str, Any]:
 @api.post("/rollback")
 def rollback(services: ServicesDep) -> dict[str, str | None]:
     """Serve the previous index version again."""
-    with ingest_lock(services.settings.ingest_lock_path):
+    with writer_lock(services.settings):
         record = services.indexer.rollback()
     return {"version": record.version, "previous": record.previous}
 

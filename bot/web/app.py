@@ -65,6 +65,11 @@ def create_app(
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app from ``BOT_*`` environment variables: uvicorn's factory for worker processes."""
+    return create_app(Settings())
+
+
 class PublicCORS(CORSMiddleware):
     """CORS for the public API only: the admin API is never opened to other origins."""
 

@@ -11,7 +11,7 @@ from bot.answering.chat import ChatService
 from bot.config import Settings
 from bot.errors import Unauthorized
 from bot.feedback.gaps import GapLog
-from bot.feedback.ratings import FeedbackStore, RecentQuestions
+from bot.feedback.ratings import FeedbackStore, QuestionMemory
 from bot.refresh.job import RefreshJob
 from bot.services import Services
 
@@ -45,7 +45,7 @@ def get_gaps(services: ServicesDep) -> GapLog:
     return services.gaps
 
 
-def get_recent(services: ServicesDep) -> RecentQuestions:
+def get_recent(services: ServicesDep) -> QuestionMemory:
     """Which question each recent answer id answered."""
     return services.recent
 
@@ -59,7 +59,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ChatDep = Annotated[ChatService, Depends(get_chat)]
 FeedbackDep = Annotated[FeedbackStore, Depends(get_feedback)]
 GapsDep = Annotated[GapLog, Depends(get_gaps)]
-RecentDep = Annotated[RecentQuestions, Depends(get_recent)]
+RecentDep = Annotated[QuestionMemory, Depends(get_recent)]
 RefreshDep = Annotated[RefreshJob, Depends(get_refresh)]
 
 

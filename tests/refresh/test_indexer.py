@@ -7,16 +7,19 @@ from hostile_files import deflate_bomb_pdf
 
 from bot.config import Settings
 from bot.errors import IndexNotReady, IngestLocked
-from bot.refresh.indexer import ingest_lock
+from bot.refresh.locks import writer_lock
 from bot.services import build_services
 
 
-def services_for(tmp_path: Path, embedder: FakeEmbedder):
-    return build_services(Settings(data_dir=tmp_path / "data"), embedder=embedder)
+def services_for(tmp_path: Path, embedder: FakeEmbedder, engine: dict):
+    """Services over an index on disk or on the Chroma server (``engine`` decides)."""
+    return build_services(Settings(data_dir=tmp_path / "data", **engine), embedder=embedder)
 
 
-def test_first_ingest_indexes_every_article(tmp_path: Path, knowledge_copy: Path) -> None:
-    services = services_for(tmp_path, FakeEmbedder())
+def test_first_ingest_indexes_every_article(
+    tmp_path: Path, knowledge_copy: Path, engine: dict
+) -> None:
+    services = services_for(tmp_path, FakeEmbedder(), engine)
     report = services.indexer.run(knowledge_copy, progress=False)
     files = sorted(p.name for p in knowledge_copy.glob("*.md"))
     assert report.articles == report.articles_new == len(files)
@@ -25,9 +28,11 @@ def test_first_ingest_indexes_every_article(tmp_path: Path, knowledge_copy: Path
     assert services.store.counts() == (len(files), report.chunks_added)
 
 
-def test_unchanged_corpus_embeds_nothing(tmp_path: Path, knowledge_copy: Path) -> None:
+def test_unchanged_corpus_embeds_nothing(
+    tmp_path: Path, knowledge_copy: Path, engine: dict
+) -> None:
     embedder = FakeEmbedder()
-    services = services_for(tmp_path, embedder)
+    services = services_for(tmp_path, embedder, engine)
     first = services.indexer.run(knowledge_copy, progress=False)
     before = embedder.embedded
     again = services.indexer.run(knowledge_copy, progress=False)
@@ -38,9 +43,9 @@ def test_unchanged_corpus_embeds_nothing(tmp_path: Path, knowledge_copy: Path) -
 
 
 def test_changed_article_is_replaced_and_removed_one_deleted(
-    tmp_path: Path, knowledge_copy: Path
+    tmp_path: Path, knowledge_copy: Path, engine: dict
 ) -> None:
-    services = services_for(tmp_path, FakeEmbedder())
+    services = services_for(tmp_path, FakeEmbedder(), engine)
     services.indexer.run(knowledge_copy, progress=False)
     target = knowledge_copy / "sciatica.md"
     target.write_text(target.read_text() + "\n## New section\n\nWalking helps sciatica too.\n")
@@ -57,26 +62,28 @@ def test_changed_article_is_replaced_and_removed_one_deleted(
     assert any(s.text == "Walking helps sciatica too." for s in texts)
 
 
-def test_rebuild_starts_over(tmp_path: Path, knowledge_copy: Path) -> None:
-    services = services_for(tmp_path, FakeEmbedder())
+def test_rebuild_starts_over(tmp_path: Path, knowledge_copy: Path, engine: dict) -> None:
+    services = services_for(tmp_path, FakeEmbedder(), engine)
     first = services.indexer.run(knowledge_copy, progress=False)
     report = services.indexer.run(knowledge_copy, rebuild=True, progress=False)
     assert report.chunks_added == first.chunks_added
     assert report.chunks_unchanged == 0
 
 
-def test_bad_file_is_reported_and_the_rest_ingested(tmp_path: Path, knowledge_copy: Path) -> None:
+def test_bad_file_is_reported_and_the_rest_ingested(
+    tmp_path: Path, knowledge_copy: Path, engine: dict
+) -> None:
     (knowledge_copy / "broken.md").write_bytes(b"\xff\xfe\x00")
-    services = services_for(tmp_path, FakeEmbedder())
+    services = services_for(tmp_path, FakeEmbedder(), engine)
     report = services.indexer.run(knowledge_copy, progress=False)
     assert len(report.failures) == 1 and report.failures[0].startswith("broken.md: not UTF-8")
     assert "sciatica.md" in services.store.manifest()
 
 
 def test_file_that_breaks_later_keeps_its_last_good_version(
-    tmp_path: Path, knowledge_copy: Path
+    tmp_path: Path, knowledge_copy: Path, engine: dict
 ) -> None:
-    services = services_for(tmp_path, FakeEmbedder())
+    services = services_for(tmp_path, FakeEmbedder(), engine)
     services.indexer.run(knowledge_copy, progress=False)
     (knowledge_copy / "sciatica.md").write_bytes(b"\xff\xfe\x00")
     report = services.indexer.run(knowledge_copy, progress=False)
@@ -84,10 +91,12 @@ def test_file_that_breaks_later_keeps_its_last_good_version(
     assert "sciatica.md" in services.store.manifest()
 
 
-def test_model_change_forces_a_full_rebuild(tmp_path: Path, knowledge_copy: Path) -> None:
-    old = services_for(tmp_path, FakeEmbedder(name="model-a"))
+def test_model_change_forces_a_full_rebuild(
+    tmp_path: Path, knowledge_copy: Path, engine: dict
+) -> None:
+    old = services_for(tmp_path, FakeEmbedder(name="model-a"), engine)
     old.indexer.run(knowledge_copy, progress=False)
-    new = services_for(tmp_path, FakeEmbedder(name="model-b", dimension=32))
+    new = services_for(tmp_path, FakeEmbedder(name="model-b", dimension=32), engine)
     with pytest.raises(IndexNotReady, match="model-a"):
         new.store.check_model()
     report = new.indexer.run(knowledge_copy, progress=False)
@@ -95,15 +104,15 @@ def test_model_change_forces_a_full_rebuild(tmp_path: Path, knowledge_copy: Path
     new.store.check_model()
 
 
-def test_second_writer_is_refused(tmp_path: Path) -> None:
-    lock_path = tmp_path / "ingest.lock"
+def test_second_writer_is_refused_on_disk(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
     with (
-        FileLock(str(lock_path)),
+        FileLock(str(tmp_path / "ingest.lock")),
         pytest.raises(IngestLocked, match="already running"),
-        ingest_lock(lock_path),
+        writer_lock(settings),
     ):
         pass
-    with ingest_lock(lock_path):  # free again once the holder let go
+    with writer_lock(settings):  # free again once the holder let go
         pass
 
 

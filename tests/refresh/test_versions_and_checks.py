@@ -22,16 +22,20 @@ from bot.schemas import ChatRequest
 from bot.services import Services, build_services
 
 
-def fresh(tmp_path: Path, model: SentenceTransformerEmbedder) -> Services:
-    return build_services(Settings(data_dir=tmp_path / "data"), embedder=model)
+def fresh(
+    tmp_path: Path, model: SentenceTransformerEmbedder, engine: dict | None = None
+) -> Services:
+    """Services over an index on disk, or on the Chroma server when ``engine`` says so."""
+    settings = Settings(data_dir=tmp_path / "data", **(engine or {}))
+    return build_services(settings, embedder=model)
 
 
 def ask(services: Services, message: str):
     return services.chat.reply(ChatRequest(message=message))
 
 
-def test_unchanged_refresh_builds_no_new_version(tmp_path, knowledge_copy, model) -> None:
-    services = fresh(tmp_path, model)
+def test_unchanged_refresh_builds_no_new_version(tmp_path, knowledge_copy, model, engine) -> None:
+    services = fresh(tmp_path, model, engine)
     first = services.indexer.run(knowledge_copy, progress=False)
     again = services.indexer.run(knowledge_copy, progress=False)
     assert first.version == again.version == services.registry.read().version
@@ -86,8 +90,8 @@ def test_refresh_under_traffic_switches_without_a_failed_request(
     assert all(s[:1] == ["integrative-treatments.md"] for s in cupping)
 
 
-def test_failed_check_keeps_the_old_version(tmp_path, knowledge_copy, model) -> None:
-    services = fresh(tmp_path, model)
+def test_failed_check_keeps_the_old_version(tmp_path, knowledge_copy, model, engine) -> None:
+    services = fresh(tmp_path, model, engine)
     services.indexer.run(knowledge_copy, progress=False)
     old = services.registry.read().version
     (knowledge_copy / "sciatica.md").unlink()  # golden.yaml still expects it
@@ -99,8 +103,8 @@ def test_failed_check_keeps_the_old_version(tmp_path, knowledge_copy, model) -> 
     assert reply.sources[0].source == "sciatica.md"
 
 
-def test_rollback_returns_to_the_previous_version(tmp_path, knowledge_copy, model) -> None:
-    services = fresh(tmp_path, model)
+def test_rollback_returns_to_the_previous_version(tmp_path, knowledge_copy, model, engine) -> None:
+    services = fresh(tmp_path, model, engine)
     services.indexer.run(knowledge_copy, progress=False)
     (knowledge_copy / "moxibustion.md").write_text(MOXA)
     services.indexer.run(knowledge_copy, progress=False)

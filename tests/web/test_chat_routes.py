@@ -1,11 +1,29 @@
 """The HTTP contract, through FastAPI's test client over the real model and index."""
 
+from collections.abc import Iterator
+
 import pytest
+from conftest import reuse
+from engines import ENGINES
 from fastapi.testclient import TestClient
 
 from bot.services import Services
+from bot.web.app import create_app
 
 REPLY_KEYS = {"type", "answer", "sources", "disclaimer", "booking", "session_id"}
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def indexed(request: pytest.FixtureRequest) -> Services:
+    """The chat contract holds with the index on local disk and on a Chroma server."""
+    name = "indexed_on_server" if request.param == "chroma-server" else "indexed_on_disk"
+    return request.getfixturevalue(name)
+
+
+@pytest.fixture(scope="module")
+def client(indexed: Services) -> Iterator[TestClient]:
+    with TestClient(create_app(indexed.settings, build=reuse(indexed))) as test_client:
+        yield test_client
 
 
 def ask(client: TestClient, message: str, **extra: object) -> dict:
