@@ -9,9 +9,11 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.errors import BotError
-from bot.refresh.indexer import ingest_lock
-from bot.services import build_services
-from bot.sources.crawler import Crawler
+from bot.refresh.folder import ingest_lock
+from bot.refresh.report import IngestReport
+
+# Chroma, the model and the crawler are imported only when a run needs them: an ingest
+# with nothing changed compares content hashes and exits in about a second.
 
 
 def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Namespace:
@@ -35,6 +37,12 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument(
+        "--report-json",
+        metavar="PATH",
+        type=Path,
+        help="also write what the run did as JSON to PATH (for tools such as make bench)",
+    )
+    parser.add_argument(
         "--sitemap", metavar="URL", help="also fetch the pages of this sitemap into SOURCE/site"
     )
     parser.add_argument(
@@ -53,36 +61,74 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv, settings)
     try:
         if args.rollback:
-            with ingest_lock(settings.ingest_lock_path):
-                record = build_services(settings).indexer.rollback()
-            print(
-                f"rolled back: version {record.version} serves again "
-                f"({record.previous} kept for a roll forward)"
-            )
-            return 0
+            return _rollback(settings)
         if not args.source.is_dir():
             print(f"error: {args.source}: no such folder", file=sys.stderr)
             return 2
         # Take the lock before loading the model, so a second ingest is refused at once.
         with ingest_lock(settings.ingest_lock_path):
-            crawl_failures: list[str] = []
-            if args.sitemap or args.url:
-                crawler = Crawler(
-                    concurrency=settings.crawl_concurrency,
-                    timeout=settings.crawl_timeout,
-                    retries=settings.crawl_retries,
+            crawl_failures = _crawl(settings, args) if args.sitemap or args.url else []
+            report = None if args.rebuild else _unchanged(settings, args.source)
+            if report is None:
+                from bot.services import build_services
+
+                services = build_services(settings)
+                report = services.indexer.run(
+                    args.source, rebuild=args.rebuild, progress=not args.quiet
                 )
-                crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
-                print(crawl.summary())
-                crawl_failures = crawl.failures
-            services = build_services(settings)
-            report = services.indexer.run(
-                args.source, rebuild=args.rebuild, progress=not args.quiet
-            )
     except BotError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     print(report.summary())
+    if args.report_json:
+        args.report_json.write_text(report.to_json(), encoding="utf-8")
     for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if report.failures or crawl_failures else 0
+
+
+def _rollback(settings: Settings) -> int:
+    from bot.services import build_services
+
+    with ingest_lock(settings.ingest_lock_path):
+        record = build_services(settings).indexer.rollback()
+    print(
+        f"rolled back: version {record.version} serves again "
+        f"({record.previous} kept for a roll forward)"
+    )
+    return 0
+
+
+def _crawl(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from bot.sources.crawler import Crawler
+
+    crawler = Crawler(
+        concurrency=settings.crawl_concurrency,
+        timeout=settings.crawl_timeout,
+        retries=settings.crawl_retries,
+    )
+    crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
+    print(crawl.summary())
+    return crawl.failures
+
+
+def _unchanged(settings: Settings, folder: Path) -> IngestReport | None:
+    """The report of a no-change run, from the saved hashes; None if anything changed."""
+    if settings.chroma_host:
+        return None  # another machine may switch a shared index: ask Chroma
+    import time
+
+    from bot.embedding import model_dimension
+    from bot.refresh.folder import read_articles
+    from bot.refresh.saved import SavedHashes
+
+    started = time.perf_counter()
+    articles, failures, failed = read_articles(folder)
+    model_path = settings.resolve_model_path()
+    report = SavedHashes(settings.saved_hashes_path).unchanged(
+        settings.model_name(), model_dimension(model_path), articles, failed
+    )
+    if report is not None:
+        report.failures = failures
+        report.seconds = time.perf_counter() - started
+    return report

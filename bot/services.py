@@ -21,6 +21,7 @@ from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
 from bot.refresh.job import RefreshJob
+from bot.refresh.saved import SavedHashes
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
 
@@ -51,18 +52,42 @@ class Services:
         return store
 
 
+def load_embedder(settings: Settings) -> Embedder:
+    """The bundled model on the configured backend (``BOT_EMBED_BACKEND``).
+
+    The ONNX backends never import torch (unless their one-time export is missing).
+    """
+    if settings.embed_backend == "torch":
+        return SentenceTransformerEmbedder(
+            settings.resolve_model_path(), settings.model_name(), threads=settings.embed_threads
+        )
+    from bot.onnx_embedding import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.resolve_model_path(),
+        settings.onnx_cache_dir,
+        settings.embed_backend,
+        settings.model_name(),
+        threads=settings.embed_threads,
+    )
+
+
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     """Load the model (unless given one) and open the index described by ``settings``."""
-    embedder = embedder or SentenceTransformerEmbedder(
-        settings.resolve_model_path(), settings.model_name()
-    )
+    embedder = embedder or load_embedder(settings)
     registry = VersionRegistry(
         make_client(settings), settings.collection, embedder.name, embedder.dimension
     )
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
     triage = SafetyTriage(embedder)
-    indexer = Indexer(registry, embedder, Verifier(embedder, triage), on_switch=index.invalidate)
+    indexer = Indexer(
+        registry,
+        embedder,
+        Verifier(embedder, triage),
+        on_switch=index.invalidate,
+        saved=None if settings.chroma_host else SavedHashes(settings.saved_hashes_path),
+    )
     return Services(
         settings=settings,
         embedder=embedder,

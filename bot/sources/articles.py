@@ -10,10 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import frontmatter
-import trafilatura
 from lxml import html as lxml_html
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from bot.errors import SourceError
 
@@ -124,6 +121,8 @@ def _from_text(raw: str, source: str) -> Article:
 
 
 def _from_html(raw: str, source: str) -> Article:
+    import trafilatura  # imported on first use: a no-change ingest should start fast
+
     try:
         tree = lxml_html.document_fromstring(raw)
     except Exception as exc:  # lxml raises ParserError or ValueError on unusable input
@@ -155,6 +154,9 @@ def _from_html(raw: str, source: str) -> Article:
 
 
 def _from_pdf(path: Path, source: str) -> Article:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
