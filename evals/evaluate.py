@@ -192,9 +192,7 @@ def _ranked_sources(services: Services, message: str, history: Sequence[Turn]) -
 
 def top1_sources(services: Services, questions: dict[str, Any]) -> list[str]:
     """The article retrieval ranks first for each answerable question."""
-    return [
-        (_ranked_sources(services, q["q"], []) or [""])[0] for q in questions["answerable"]
-    ]
+    return [(_ranked_sources(services, q["q"], []) or [""])[0] for q in questions["answerable"]]
 
 
 def _run_backend(backend: str, source: Path, questions: dict[str, Any]) -> list[str]:
