@@ -45,9 +45,9 @@ class Settings(BaseSettings):
         None, description="Sentence-transformers model folder; defaults to the bundled model."
     )
     embed_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        "onnx-int8",
+        "onnx",
         description="How the model runs: torch, ONNX Runtime, or ONNX Runtime with int8 "
-        "weights (measured fastest with equal eval figures; see README).",
+        "weights (onnx: the fastest with eval figures equal to torch's; see README).",
     )
     embed_threads: int = Field(
         0, ge=0, le=64, description="Threads one embedding may use (0: one per CPU core)."

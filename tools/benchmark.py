@@ -10,16 +10,12 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,36 +24,9 @@ import httpx
 from bot.config import Settings
 from bot.services import Services, build_services
 from evals.evaluate import load_questions
+from tools.serving import ROOT, Server, free_port, pct, peak_rss_mb, serve
 
-ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 8
-
-
-@dataclass
-class Server:
-    """A server subprocess and the seconds it took from launch to ``/health`` 200."""
-
-    process: subprocess.Popen[bytes]
-    base: str
-    ready_seconds: float
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _pct(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def synthetic_corpus(target: Path, articles: int) -> None:
@@ -95,31 +64,6 @@ def measure_floor(services: Services, questions: list[str]) -> float:
     return statistics.median(timings) * 1000
 
 
-@contextmanager
-def serve(command: list[str], env: dict[str, str], port: int) -> Iterator[Server]:
-    """Launch a server, wait for ``/health`` 200, and stop it afterwards."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        with httpx.Client(base_url=base, timeout=30) as client:
-            while True:
-                try:
-                    if client.get("/health").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.perf_counter() - started > 180:
-                    raise RuntimeError(f"{command} did not become ready")
-                time.sleep(0.02)
-        yield Server(process, base, time.perf_counter() - started)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 def measure_sequential(base: str, questions: list[str]) -> tuple[float, float]:
     """p50 and p95 (ms) of ``/api/chat`` asked one question at a time."""
     latencies = []
@@ -128,7 +72,7 @@ def measure_sequential(base: str, questions: list[str]) -> tuple[float, float]:
             t1 = time.perf_counter()
             client.post("/api/chat", json={"message": q}).raise_for_status()
             latencies.append((time.perf_counter() - t1) * 1000)
-    return _pct(latencies, 0.5), _pct(latencies, 0.95)
+    return pct(latencies, 0.5), pct(latencies, 0.95)
 
 
 def measure_throughput(base: str, load: list[str], clients: int = CLIENTS) -> float:
@@ -208,11 +152,11 @@ def measure_naive(tmp: Path, questions: list[str]) -> dict[str, float]:
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "tools.naive_rag"]
     subprocess.run([*command, "index", str(data)], cwd=ROOT, env=env, check=True)
-    port = _free_port()
+    port = free_port()
     with serve([*command, "serve", str(data), str(port)], env, port) as server:
         p50, p95 = measure_sequential(server.base, questions * 3)
         rate = measure_throughput(server.base, questions * 4)
-        peak = _peak_rss_mb(server.process.pid)
+        peak = peak_rss_mb(server.process.pid)
     return {"p50": p50, "p95": p95, "rate": rate, "ready": server.ready_seconds, "peak": peak}
 
 
@@ -235,7 +179,7 @@ def main() -> int:
         floor = measure_floor(services, questions)
         _line(f"floor: one query embedding ({settings.embed_backend})", f"p50 {floor:.1f} ms")
         services.indexer.run(ROOT / "knowledge", progress=False)
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "BOT_DATA_DIR": str(data),
@@ -262,7 +206,7 @@ def main() -> int:
                 "refresh, one article changed of 200",
                 f"{secs:.2f} s, {texts} texts embedded ({replaced} sections of that article)",
             )
-            peak = _peak_rss_mb(server.process.pid)
+            peak = peak_rss_mb(server.process.pid)
             _line(
                 "server peak memory (VmHWM), whole bench",
                 f"{peak:.0f} MB (naive RAG {naive['peak']:.0f} MB after its part)",
@@ -301,7 +245,7 @@ def _report_refresh(refresh: dict[str, Any]) -> None:
     )
     _line(
         f"chat during that refresh ({len(during)} at 5/s)",
-        f"p50 {_pct(during, 0.5):.1f} ms p95 {_pct(during, 0.95):.1f} ms, "
+        f"p50 {pct(during, 0.5):.1f} ms p95 {pct(during, 0.95):.1f} ms, "
         f"{refresh['failed']} failed; new version served {refresh['seen']:.1f} s after",
     )
 

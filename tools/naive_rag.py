@@ -14,7 +14,15 @@ import os
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class Question(BaseModel):
+    """The one field of a chat request the naive RAG reads."""
+
+    message: str
 
 
 def _store(data: Path) -> Any:
@@ -48,11 +56,6 @@ def serve(data: Path, port: int) -> None:
     """Answer ``POST /api/chat`` with the top chunk of a top-3 search; ``/health`` when ready."""
     import uvicorn
     from fastapi import FastAPI
-    from pydantic import BaseModel
-
-    class Question(BaseModel):
-        message: str
-
     store = _store(data)
     app = FastAPI()
 
