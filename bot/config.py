@@ -49,6 +49,9 @@ class Settings(BaseSettings):
         description="How the model runs: torch, ONNX Runtime, or ONNX Runtime with int8 "
         "weights (onnx: the fastest with eval figures equal to torch's; see README).",
     )
+    model_cache_dir: Path | None = Field(
+        None, description="Where the ONNX export is cached (default: DATA_DIR/models)."
+    )
     embed_threads: int = Field(
         0, ge=0, le=64, description="Threads one embedding may use (0: one per CPU core)."
     )
@@ -91,7 +94,8 @@ class Settings(BaseSettings):
     @property
     def onnx_cache_dir(self) -> Path:
         """Where the ONNX export of the model is cached (made once, on first use)."""
-        return self.data_dir / "models" / f"{self.model_name()}-onnx"
+        cache = self.model_cache_dir or self.data_dir / "models"
+        return cache / f"{self.model_name()}-onnx"
 
     @property
     def saved_hashes_path(self) -> Path:

@@ -56,6 +56,7 @@ def serve(data: Path, port: int) -> None:
     """Answer ``POST /api/chat`` with the top chunk of a top-3 search; ``/health`` when ready."""
     import uvicorn
     from fastapi import FastAPI
+
     store = _store(data)
     app = FastAPI()
 
