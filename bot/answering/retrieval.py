@@ -120,6 +120,23 @@ class Retriever:
                 self._snapshot = snapshot
             return self._lexical, self._titles, self._snapshot
 
+    def _candidates(
+        self, snapshot: IndexSnapshot, vector: Vectors, keyword_scores: dict[str, float]
+    ) -> list[ChunkHit]:
+        """Nearest sections, sections of the nearest sentences, and the best keyword matches."""
+        passages = snapshot.nearest_sections(vector, self._top_k)
+        seen = {p.id for p in passages}
+        extra = [
+            c for c in snapshot.nearest_sentence_sections(vector, self._top_k) if c not in seen
+        ]
+        best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
+        extra += [
+            c
+            for c in best_keyword[: tuning.LEXICAL_CANDIDATES]
+            if keyword_scores[c] > 0 and c not in seen
+        ]
+        return passages + snapshot.sections(dict.fromkeys(extra), vector)
+
     def search(self, query: str, embedder: Embedder | None = None) -> Retrieval:
         """Retrieve candidate sections for ``query`` and score every sentence inside them.
 
@@ -133,18 +150,7 @@ class Retriever:
         lexical, title_vectors, snapshot = self._corpus_views(store)
         keyword_scores = lexical.scores(query)
 
-        passages = snapshot.nearest_sections(vector, self._top_k)
-        seen = {p.id for p in passages}
-        extra = [
-            c for c in snapshot.nearest_sentence_sections(vector, self._top_k) if c not in seen
-        ]
-        best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
-        extra += [
-            c
-            for c in best_keyword[: tuning.LEXICAL_CANDIDATES]
-            if keyword_scores[c] > 0 and c not in seen
-        ]
-        passages += snapshot.sections(dict.fromkeys(extra), vector)
+        passages = self._candidates(snapshot, vector, keyword_scores)
         passages.sort(key=lambda p: p.score, reverse=True)
 
         by_id = {p.id: p for p in passages}

@@ -175,6 +175,7 @@ class Indexer:
         planned = [(a, changed, self._chunker.split(a)) for a, changed in plan.todo]
         total = sum(len(chunks) for _, _, chunks in planned)
         written: dict[str, int] = {}
+        done = 0
         bar = tqdm(
             total=total,
             unit="chunk",
@@ -204,8 +205,9 @@ class Indexer:
                     written[article.source] = len(chunks)
                     self._count(plan, article, changed, len(chunks))
                     bar.update(len(chunks))
+                    done += len(chunks)
                 if on_progress:
-                    on_progress(bar.n, total)
+                    on_progress(done, total)
         return written
 
     @staticmethod
