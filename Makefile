@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m bot.onnx_embedding  # export the model to ONNX once (data/models)
 	touch $(STAMP)
 
 ingest: install

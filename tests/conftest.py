@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import re
 import shutil
 import threading
@@ -44,6 +45,8 @@ skin. The gentle heat relaxes tight muscles and is often paired with acupuncture
 chronic back pain.
 """
 KNOWLEDGE = ROOT / "knowledge"
+# One ONNX export for the whole run (and its subprocesses), not one per temporary data dir.
+os.environ.setdefault("BOT_MODEL_CACHE_DIR", str(ROOT / "data" / "models"))
 
 
 class FakeEmbedder:

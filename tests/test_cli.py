@@ -1,5 +1,6 @@
 """The ingest command line, run as a real subprocess with the bundled model."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -40,10 +41,15 @@ def test_ingest_reports_and_is_incremental(tmp_path: Path, knowledge_copy: Path)
     assert "failed: 1 file(s)" in first.stdout
 
     (knowledge_copy / "broken.md").unlink()
-    again = run_ingest(tmp_path / "data", "--source", str(knowledge_copy), "--quiet")
+    report = tmp_path / "report.json"
+    again = run_ingest(
+        tmp_path / "data", "--source", str(knowledge_copy), "--quiet", "--report-json", str(report)
+    )
     assert again.returncode == 0, again.stderr
     assert "0 new, 0 changed, 0 removed, 10 unchanged" in again.stdout
     assert "(0 texts embedded" in again.stdout
+    # Nothing changed, so the model was never loaded.
+    assert json.loads(report.read_text())["model_loaded"] is False
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:

@@ -22,7 +22,8 @@ import httpx
 from bot.config import Settings
 from bot.services import build_services
 from evals.evaluate import load_questions
-from tools.benchmark import ROOT, _concurrent, _free_port, _wait_ready
+from tools.benchmark import measure_throughput
+from tools.serving import ROOT, free_port, serve
 
 CHROMA_CLI = Path(sys.executable).parent / "chroma"
 
@@ -61,7 +62,7 @@ def worker_throughput(workers: tuple[int, ...] = (1, 2), clients: int = 8) -> di
     questions = [q["q"] for q in load_questions()["answerable"]] * 4
     rates: dict[int, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        chroma_port, redis_port = _free_port(), _free_port()
+        chroma_port, redis_port = free_port(), free_port()
         chroma_args = [str(CHROMA_CLI), "run", "--path", tmp + "/chroma"]
         redis_args = [redis_server, "--port", str(redis_port), "--save", "", "--appendonly", "no"]
         with (
@@ -83,17 +84,15 @@ def worker_throughput(workers: tuple[int, ...] = (1, 2), clients: int = 8) -> di
             )
             build_services(settings).indexer.run(ROOT / "knowledge", progress=False)
             for count in workers:
-                port = _free_port()
+                port = free_port()
                 run_env = {**env, "BOT_PORT": str(port), "BOT_WORKERS": str(count)}
-                started = time.perf_counter()
-                with _process([sys.executable, str(ROOT / "server.py")], run_env) as server:
-                    base = f"http://127.0.0.1:{port}"
-                    with httpx.Client(base_url=base, timeout=30) as client:
-                        _wait_ready(client, server, started)
+                command = [sys.executable, str(ROOT / "server.py")]
+                with serve(command, run_env, port) as server:
+                    with httpx.Client(base_url=server.base, timeout=30) as client:
                         # Every worker answers /health only once its model is loaded.
                         for _ in range(4 * count):
                             client.get("/health").raise_for_status()
-                    rates[count] = _concurrent(base, questions, clients=clients)
+                    rates[count] = measure_throughput(server.base, questions, clients=clients)
                 print(
                     f"throughput, {count} worker(s), Chroma server, {clients} clients: "
                     f"{rates[count]:.1f} requests/s"

@@ -12,6 +12,7 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.index.lexical import LexicalIndex, terms
+from bot.index.snapshot import IndexSnapshot
 from bot.index.store import ChromaStore, ChunkHit
 
 # Sections found by keywords alone are still considered: MiniLM misses rare exact terms.
@@ -90,7 +91,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._lexical = LexicalIndex([], [])
         self._titles: dict[str, Vectors] = {}
-        self._views_of: str | None = None
+        self._snapshot: IndexSnapshot | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -102,19 +103,39 @@ class Retriever:
         store = self._index.current()
         return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
 
-    def _corpus_views(self, store: ChromaStore) -> tuple[LexicalIndex, dict[str, Vectors]]:
-        """Keyword index and title vectors of ``store``, built once per index version.
+    def _corpus_views(
+        self, store: ChromaStore
+    ) -> tuple[LexicalIndex, dict[str, Vectors], IndexSnapshot]:
+        """Vectors, keyword index and title vectors of ``store``, built once per version.
 
         A version is never written to after it is switched on, so the views stay valid.
         """
         with self._lock:
-            if store.name != self._views_of:
-                self._lexical = LexicalIndex(*store.sections())
-                titles = {src: rec.title for src, rec in store.manifest().items()}
+            if self._snapshot is None or store.name != self._snapshot.name:
+                snapshot = IndexSnapshot(store)
+                self._lexical = LexicalIndex(*snapshot.section_texts())
+                titles = snapshot.titles()
                 vectors = self._embedder.embed(list(titles.values()))
                 self._titles = dict(zip(titles, vectors, strict=True))
-                self._views_of = store.name
-            return self._lexical, self._titles
+                self._snapshot = snapshot
+            return self._lexical, self._titles, self._snapshot
+
+    def _candidates(
+        self, snapshot: IndexSnapshot, vector: Vectors, keyword_scores: dict[str, float]
+    ) -> list[ChunkHit]:
+        """Nearest sections, sections of the nearest sentences, and the best keyword matches."""
+        passages = snapshot.nearest_sections(vector, self._top_k)
+        seen = {p.id for p in passages}
+        extra = [
+            c for c in snapshot.nearest_sentence_sections(vector, self._top_k) if c not in seen
+        ]
+        best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
+        extra += [
+            c
+            for c in best_keyword[: tuning.LEXICAL_CANDIDATES]
+            if keyword_scores[c] > 0 and c not in seen
+        ]
+        return passages + snapshot.sections(dict.fromkeys(extra), vector)
 
     def search(self, query: str, embedder: Embedder | None = None) -> Retrieval:
         """Retrieve candidate sections for ``query`` and score every sentence inside them.
@@ -126,24 +147,15 @@ class Retriever:
         store = self._index.current()
         if store is None:
             return Retrieval(query=query, vector=vector, passages=[], sentences=[])
-        lexical, title_vectors = self._corpus_views(store)
+        lexical, title_vectors, snapshot = self._corpus_views(store)
         keyword_scores = lexical.scores(query)
 
-        passages = store.query(vector, self._top_k)
-        seen = {p.id for p in passages}
-        extra = [c for c in store.nearest_sentences(vector, self._top_k) if c not in seen]
-        best_keyword = sorted(keyword_scores, key=keyword_scores.__getitem__, reverse=True)
-        extra += [
-            c
-            for c in best_keyword[: tuning.LEXICAL_CANDIDATES]
-            if keyword_scores[c] > 0 and c not in seen
-        ]
-        passages += store.chunks(list(dict.fromkeys(extra)), vector)
+        passages = self._candidates(snapshot, vector, keyword_scores)
         passages.sort(key=lambda p: p.score, reverse=True)
 
         by_id = {p.id: p for p in passages}
         query_terms = set(terms(query))
-        rows = store.sentences(by_id)
+        rows = snapshot.sentences(by_id)
         scored: list[ScoredSentence] = []
         if rows:
             sims = np.stack([r.vector for r in rows]) @ vector

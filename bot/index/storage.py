@@ -15,8 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from chromadb.errors import ChromaError
-
 from bot.errors import BotError, DataDirFull, DataDirReadOnly, IndexCorrupt
 
 _READ_ONLY_ERRNOS = (errno.EROFS, errno.EACCES, errno.EPERM)
@@ -37,11 +35,19 @@ def storage_errors(data_dir: Path) -> Iterator[None]:
         if mapped is None:
             raise
         raise mapped from exc
-    except (ChromaError, sqlite3.DatabaseError) as exc:
+    except Exception as exc:
+        # Chroma's own errors are matched by name: importing chromadb here would cost the
+        # no-change ingest its one-second start.
+        if not (isinstance(exc, sqlite3.DatabaseError) or _is_chroma_error(exc)):
+            raise
         mapped = _from_message(str(exc), data_dir)
         if mapped is None:
             raise
         raise mapped from exc
+
+
+def _is_chroma_error(exc: BaseException) -> bool:
+    return any(c.__module__.startswith("chromadb") for c in type(exc).__mro__)
 
 
 def _from_errno(exc: OSError, data_dir: Path) -> BotError | None:

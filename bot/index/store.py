@@ -137,14 +137,15 @@ class ChromaStore:
             for source, meta in first.items()
         }
 
-    def sections(self) -> tuple[list[str], list[str]]:
-        """Ids and searchable texts (title, heading, body) of every chunk, for keyword search."""
-        got = self._chunks.get(include=["metadatas", "documents"])
-        texts = [
-            f"{meta['title']} {meta.get('heading', '')} {doc}"
-            for meta, doc in zip(got["metadatas"], got["documents"], strict=True)
-        ]
-        return list(got["ids"]), texts
+    def section_rows(self) -> dict[str, Any]:
+        """Every section with its metadata and vector (Chroma's ``get`` result)."""
+        got: dict[str, Any] = self._chunks.get(include=["metadatas", "documents", "embeddings"])
+        return got
+
+    def sentence_rows(self) -> dict[str, Any]:
+        """Every sentence with its metadata and vector (Chroma's ``get`` result)."""
+        got: dict[str, Any] = self._sentences.get(include=["metadatas", "documents", "embeddings"])
+        return got
 
     def counts(self) -> tuple[int, int]:
         """(articles, chunks) in the index."""
@@ -194,36 +195,13 @@ class ChromaStore:
             include=["metadatas", "documents", "distances"],
         )
         return [
-            _hit(cid, doc, meta, 1.0 - float(dist))
+            hit(cid, doc, meta, 1.0 - float(dist))
             for cid, doc, meta, dist in zip(
                 result["ids"][0],
                 result["documents"][0],
                 result["metadatas"][0],
                 result["distances"][0],
                 strict=True,
-            )
-        ]
-
-    def nearest_sentences(self, vector: Vectors, k: int) -> list[str]:
-        """Chunk ids of the ``k`` sentences nearest to ``vector``, best first.
-
-        Short questions ("what should I wear") match one sentence far better than the
-        whole passage around it, so sentences are searched on their own too.
-        """
-        result = self._sentences.query(
-            query_embeddings=[vector.tolist()], n_results=k, include=["metadatas"]
-        )
-        return [str(meta["chunk_id"]) for meta in result["metadatas"][0]]
-
-    def chunks(self, ids: Sequence[str], vector: Vectors) -> list[ChunkHit]:
-        """Fetch chunks by id, scored against ``vector``."""
-        if not ids:
-            return []
-        got = self._chunks.get(ids=list(ids), include=["metadatas", "documents", "embeddings"])
-        return [
-            _hit(cid, doc, meta, float(np.asarray(emb, dtype=np.float32) @ vector))
-            for cid, doc, meta, emb in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
             )
         ]
 
@@ -259,7 +237,7 @@ def _add(collection: Any, rows: list[tuple[str, str, dict[str, Any]]], vectors: 
         )
 
 
-def _hit(cid: str, doc: str, meta: dict[str, Any], score: float) -> ChunkHit:
+def hit(cid: str, doc: str, meta: dict[str, Any], score: float) -> ChunkHit:
     return ChunkHit(
         id=cid,
         source=str(meta["source"]),
