@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ingest run serve test test-engines test-fast bench eval lint format screenshots clean
+.PHONY: install ingest run serve test test-fast bench eval lint format screenshots clean
 
 install: $(STAMP)
 
@@ -43,6 +43,7 @@ test-fast: install
 
 bench: install
 	$(PY) -m tools.benchmark
+	$(PY) -m tools.scale_bench
 
 eval: install
 	$(PY) -m evals.evaluate
@@ -51,6 +52,8 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
+	$(PY) -m tools.check_size
 
 format: install
 	$(PY) -m ruff format .

@@ -10,7 +10,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot import tuning
-from bot.sources.limits import (
+from bot.limits import (
     DEFAULT_MAX_PDF_PAGES,
     DEFAULT_MAX_SOURCE_BYTES,
     DEFAULT_PARSE_SECONDS,

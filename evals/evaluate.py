@@ -18,6 +18,7 @@ from bot.answering.compose import rank_sections
 from bot.config import Settings
 from bot.schemas import ChatRequest, Turn
 from bot.services import Services, build_services, load_embedder
+from evals import real_questions, real_safety
 
 DEFAULT_QUESTIONS = (
     Path(__file__).resolve().parent.parent / "tests" / "data" / "eval_questions.yaml"
@@ -195,7 +196,17 @@ def top1_sources(services: Services, questions: dict[str, Any]) -> list[str]:
     return [(_ranked_sources(services, q["q"], []) or [""])[0] for q in questions["answerable"]]
 
 
-def _run_backend(backend: str, source: Path, questions: dict[str, Any]) -> list[str]:
+def _print_report(lines: list[str], marker: str) -> None:
+    """Figures to stdout, the misses after ``marker`` to stderr (``-v`` is not needed)."""
+    cut = lines.index(marker) if marker in lines else len(lines)
+    print("\n".join(lines[:cut]))
+    if lines[cut + 1 :]:
+        print(*lines[cut:], sep="\n", file=sys.stderr)
+
+
+def _run_backend(
+    backend: str, source: Path, questions: dict[str, Any], real_words: bool = False
+) -> list[str]:
     """Print the evaluation with one embedding backend; return its top-1 sources."""
     # The ONNX export is cached in the project's data folder, shared by every scratch index.
     embedder = load_embedder(Settings(embed_backend=backend))  # type: ignore[arg-type]
@@ -208,11 +219,14 @@ def _run_backend(backend: str, source: Path, questions: dict[str, Any]) -> list[
             services, load_questions(SAFETY_CASES), [q["q"] for q in questions["answerable"]]
         )
         tops = top1_sources(services, questions)
+        triage = real_safety.report(services, ["dev", "heldout"]) if real_words else []
     print(f"backend {backend}")
     print("\n".join(result.lines() + safety.lines()))
     misses = result.misses + safety.misses
     if misses:
         print("misses:", *misses, sep="\n  ", file=sys.stderr)
+    if triage:
+        _print_report(triage, "triage misses:")
     return tops
 
 
@@ -232,13 +246,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
     reference: list[str] = []
     for backend in backends:
-        tops = _run_backend(backend, args.source, questions)
+        tops = _run_backend(backend, args.source, questions, real_words=not reference)
         if not reference:
             reference = tops
         elif tops:
             same = sum(a == b for a, b in zip(tops, reference, strict=True))
             print(f"top-1 source equal to {backends[0]}: {same}/{len(tops)}")
         print()
+    _print_report(real_questions.report(), "question misses:")
     return 0
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 
 from bot.errors import IngestLocked, SourceError
+from bot.limits import ParseLimits
 from bot.sources.articles import Article, iter_articles
-from bot.sources.limits import ParseLimits
 
 
 @contextmanager

@@ -15,13 +15,13 @@ from bot.embedding import Embedder
 from bot.errors import BotError, CheckFailed
 from bot.index.store import ArticleRecord, ChromaStore
 from bot.index.versions import ActiveRecord, VersionRegistry
+from bot.limits import ParseLimits
 from bot.refresh.checks import Verifier, load_golden
 from bot.refresh.folder import ingest_lock, read_articles
 from bot.refresh.report import IngestReport
 from bot.refresh.saved import SavedHashes
 from bot.sources.articles import Article
 from bot.sources.chunking import Chunker
-from bot.sources.limits import ParseLimits
 
 # Below this many chunks to embed a bar would only flicker.
 _PROGRESS_MIN_CHUNKS = 100

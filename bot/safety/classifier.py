@@ -26,7 +26,7 @@ from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import dataset
 from bot.safety.dataset import LABELS, Label
-from bot.safety.rules import BENIGN, EXEMPLARS
+from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.text import fold, sentences
 
 log = logging.getLogger(__name__)

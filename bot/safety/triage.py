@@ -30,8 +30,9 @@ from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
 from bot.safety.dataset import Label
+from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
-from bot.safety.rules import BENIGN, EXEMPLARS, KEY_TERMS, RULES, TriageKind
+from bot.safety.rules import KEY_TERMS, RULES, TriageKind
 from bot.safety.text import fold
 
 _CONTRACTIONS = [
@@ -159,11 +160,13 @@ class SafetyTriage:
     @staticmethod
     def _clause_inputs(message: str) -> list[str]:
         """Affirmative clauses of two words or more, for the exemplar layer."""
-        return [
-            c
-            for c in clauses(normalise(fold(message)))
-            if not is_negated(c) and len(c.split()) >= 2
-        ]
+        parts = clauses(normalise(fold(message)))
+        found = [c for c in parts if not is_negated(c) and len(c.split()) >= 2]
+        if len(found) > tuning.SAFETY_MAX_CLAUSES:
+            # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
+            step = len(found) / tuning.SAFETY_MAX_CLAUSES
+            found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
+        return found
 
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None

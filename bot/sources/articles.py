@@ -1,6 +1,6 @@
 """Reading clinic articles from Markdown, HTML, plain-text and PDF files.
 
-Every way a file can fail, including the limits in :mod:`bot.sources.limits`, ends as a
+Every way a file can fail, including the limits in :mod:`bot.limits`, ends as a
 :class:`~bot.errors.SourceError` naming the file and the reason; nothing else escapes.
 """
 
@@ -21,7 +21,7 @@ from frontmatter.default_handlers import YAMLHandler
 from lxml import html as lxml_html
 
 from bot.errors import SourceError
-from bot.sources.limits import ParseLimits, web_url
+from bot.limits import ParseLimits, web_url
 from bot.sources.pdf import read_pdf
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".pdf")

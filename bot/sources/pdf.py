@@ -9,7 +9,7 @@ from pypdf.errors import LimitReachedError, PdfReadError
 from pypdf.generic import DictionaryObject, NumberObject
 
 from bot.errors import SourceError
-from bot.sources.limits import ParseLimits
+from bot.limits import ParseLimits
 
 
 def read_pdf(path: Path, source: str, limits: ParseLimits) -> tuple[str | None, list[str]]:

@@ -4,8 +4,8 @@ import pytest
 from hostile_files import alias_bomb_markdown, deflate_bomb_pdf, many_pages_pdf
 
 from bot.errors import SourceError
+from bot.limits import ParseLimits
 from bot.sources.articles import discover, iter_articles, load_article
-from bot.sources.limits import ParseLimits
 
 HTML = """<!doctype html>
 <html><head><title>Cupping | Clinic</title>
