@@ -29,6 +29,7 @@ _FOLLOW_UP = linear(
     r"|^\s*(and|also|what about|how about|so|then|but)\b",
     ignore_case=True,
 )
+_YES_OR_NO = re.compile(r"(yes|no|yeah|nope|absolutely|definitely|of course)\b", re.IGNORECASE)
 _HAS_WORD = linear(r"[\pL\pN_]{3}")
 
 
@@ -133,7 +134,15 @@ class ChatService:
             Source(title=h.title, url=self._settings.absolute_url(h.url), source=h.source)
             for h in composed.sources
         ]
-        text = composed.text if advice is None else self.replies.advice(advice, composed.text)
+        if advice is None:
+            text = composed.text
+        else:
+            # After a refusal, an article sentence that opens with "Yes" or "No" would read
+            # as an answer to "should I stop my blood thinner?": leave such sentences out.
+            general = " ".join(s.text for s in composed.sentences if not _YES_OR_NO.match(s.text))
+            text = self.replies.advice(advice, general or None)
+            if not general:
+                return self._make("no_answer", text, request)
         return self._make("answer", text, request, sources)
 
     def _make(

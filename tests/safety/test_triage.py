@@ -208,3 +208,24 @@ def test_classifier_is_trained_only_on_the_development_part() -> None:
     assert len(dev) + len(held) >= 400
     assert not {m.source for m in dev} & {m.source for m in held}
     assert {m.split for m in dev} == {"dev"}
+
+
+def test_a_medication_question_never_gets_a_yes_or_no_sentence(indexed: Services) -> None:
+    body = reply(indexed, "should i stop my blood thinner before cupping so i don't bruise?")
+    assert body.answer.startswith("I can't advise on starting, stopping or changing")
+    assert " Yes" not in body.answer and "In general, our articles say: No" not in body.answer
+
+
+def test_a_brand_name_drug_is_recognised_as_a_medication_question(indexed: Services) -> None:
+    body = reply(indexed, "is it ok to take my eliquis on the day of acupuncture")
+    assert body.answer.startswith("I can't advise on starting, stopping or changing")
+
+
+def test_a_question_inside_a_long_story_is_what_retrieval_reads(indexed: Services) -> None:
+    story = (
+        "so i work in an office and sit for like nine hours a day, my lower back gets stiff "
+        "by the afternoon and my partner keeps telling me to get up more. i tried a standing "
+        "desk for a while but gave up. anyway, what happens at the first visit with you?"
+    )
+    body = reply(indexed, story)
+    assert body.type == "answer" and body.sources[0].source == "first-visit.md"
