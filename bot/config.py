@@ -179,6 +179,11 @@ class Settings(BaseSettings):
         )
 
     @property
+    def triage_cache_dir(self) -> Path:
+        """Where the trained triage classifier is cached (per model and dataset)."""
+        return self.model_cache_dir or self.data_dir / "models"
+
+    @property
     def onnx_cache_dir(self) -> Path:
         """Where the ONNX export of the model is cached (made once, on first use)."""
         cache = self.model_cache_dir or self.data_dir / "models"

@@ -99,7 +99,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     )
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
-    triage = SafetyTriage(embedder, settings.data_dir / "cache")
+    triage = SafetyTriage(embedder, settings.triage_cache_dir)
     drugs.warm_up()
     indexer = Indexer(
         registry,
