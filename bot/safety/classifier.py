@@ -14,6 +14,7 @@ and dataset fingerprint: in memory for the process and on disk under ``BOT_DATA_
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -149,14 +150,17 @@ def load_or_train(embedder: Embedder, cache_dir: Path | None) -> TriageModel:
         try:
             with np.load(path) as saved:
                 model = TriageModel(saved["coef"], saved["intercept"])
-        except (OSError, ValueError, KeyError):
+        except Exception:  # a damaged cache only costs a retrain
             log.warning("ignoring an unreadable triage cache %s", path)
     if model is None:
         model = train(embedder)
         if path is not None:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                np.savez(path, coef=model.coef, intercept=model.intercept)
+                # Written aside, then renamed: a process starting meanwhile never reads half.
+                partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+                np.savez(partial, coef=model.coef, intercept=model.intercept)
+                os.replace(partial, path)
             except OSError as exc:  # a read-only data folder only costs a retrain next start
                 log.warning("could not cache the triage model: %s", exc)
     _MEMO[key] = model
