@@ -201,13 +201,18 @@ def test_fold_undoes_unicode_evasions() -> None:
     assert fold("我想自杀") == "我想自杀"
 
 
-def test_classifier_is_trained_only_on_the_development_part() -> None:
-    from bot.safety import dataset
+def test_classifier_is_trained_only_on_the_development_part(monkeypatch) -> None:
+    from bot.safety import classifier, dataset
 
     dev, held = dataset.load("dev"), dataset.load("heldout")
     assert len(dev) + len(held) >= 400
     assert not {m.source for m in dev} & {m.source for m in held}
-    assert {m.split for m in dev} == {"dev"}
+    asked: list[str | None] = []
+    real_load = dataset.load
+    monkeypatch.setattr(dataset, "load", lambda split=None: asked.append(split) or real_load(split))
+    model = classifier.train(FakeEmbedder())
+    assert asked == ["dev"]
+    assert model.coef.shape[0] == len(dataset.LABELS)
 
 
 def test_a_medication_question_never_gets_a_yes_or_no_sentence(indexed: Services) -> None:
