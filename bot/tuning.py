@@ -26,6 +26,11 @@ MIN_RELEVANCE: Final = 0.40
 # words carry the question ("Do you treat migraines?"); on the development set answerable
 # questions stay >= 0.8 and unanswerable ones with a foreign subject fall under 0.7.
 COVERAGE_FLOOR: Final = 0.75
+# Words no article uses count as a question's subject only when rarer than this in everyday
+# English (wordfreq's Zipf scale: "friend" 5.4, "dumb" 4.5, "fever" 4.2, "migraines" 3.1).
+# Set on the dev part of evals/data/questions_real.yaml, where fillers like "friend says" or
+# "dumb question" made answerable questions look unanswered.
+COMMON_WORD_ZIPF: Final = 4.5
 # Questions asking for individual advice get general article content only when the articles
 # cover every part of them ("cure diabetes" must not be answered with a line on acupuncture).
 ADVICE_COVERAGE_FLOOR: Final = 0.9

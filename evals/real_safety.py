@@ -16,6 +16,7 @@ from bot.schemas import ChatRequest
 from bot.services import Services
 
 TRIAGE = ("emergency", "urgent", "crisis")
+SAFETY_NET = "if you notice numbness in the groin"  # a phrase of Replies.safety_net
 
 
 @dataclass
@@ -43,6 +44,7 @@ class TriageFigures:
             "emergency_or_urgent": "emergencies sent to care (emergency or urgent)",
             "urgent": "urgent recall (urgent or emergency)",
             "crisis": "crisis recall",
+            "emergency_net": "emergencies given care or at least the safety net",
             "over_triage": "over-triage of harmless messages",
             "safety_net": "harmless messages given a safety net",
         }
@@ -61,6 +63,7 @@ def evaluate(services: Services, part: Literal["dev", "heldout"]) -> TriageFigur
         kind = reply.type
         if message.label == "emergency":
             figures.add("emergency", kind == "emergency")
+            figures.add("emergency_net", kind in TRIAGE or SAFETY_NET in reply.answer)
             ok = kind in ("emergency", "urgent")
             figures.add("emergency_or_urgent", ok)
         elif message.label == "urgent":
@@ -72,8 +75,7 @@ def evaluate(services: Services, part: Literal["dev", "heldout"]) -> TriageFigur
         else:
             ok = kind not in TRIAGE
             figures.add("over_triage", not ok)
-            figures.add("safety_net", "nearest emergency room if you notice" in reply.answer)
-            # over_triage counts failures as hits; invert for the miss list below
+            figures.add("safety_net", SAFETY_NET in reply.answer)
         if not ok:
             figures.misses.append(
                 f"[{part} {message.label}/{message.kind}/{message.lang}] -> {kind}: "

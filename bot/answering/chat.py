@@ -59,12 +59,13 @@ class ChatService:
         # Retrieval reads the question inside a long story; triage reads everything.
         query = retrieval_query(focus(message), request.history)
         unknown = self._retriever.unknown_words(query)
+        subject = self._retriever.subject_words(query)
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(
             self._retriever.embedder,
             [
                 query,
-                without_words(query, unknown) or "",
+                without_words(query, subject) or "",
                 *self._triage.semantic_inputs(request.message),
             ],
         )
@@ -79,7 +80,7 @@ class ChatService:
         canned = self._canned(message, manipulated, unknown)
         if canned is not None:
             return self._make(*canned, request)
-        reply = self._answer(message, query, batch, request, unknown)
+        reply = self._answer(message, query, batch, request, subject)
         if found.safety_net and reply.type in ("answer", "no_answer"):
             reply.answer = f"{reply.answer} {self.replies.safety_net()}"
         return reply

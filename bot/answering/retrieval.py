@@ -103,6 +103,11 @@ class Retriever:
         store = self._index.current()
         return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
 
+    def subject_words(self, query: str) -> list[str]:
+        """Unknown words rare enough to be the question's subject ("migraines")."""
+        store = self._index.current()
+        return [] if store is None else self._corpus_views(store)[0].subject_words(query)
+
     def _corpus_views(
         self, store: ChromaStore
     ) -> tuple[LexicalIndex, dict[str, Vectors], IndexSnapshot]:
@@ -171,7 +176,7 @@ class Retriever:
                 )
         scored.sort(key=lambda s: s.similarity, reverse=True)
 
-        unknown = lexical.unknown_words(query)
+        unknown = lexical.subject_words(query)
         known = without_words(query, unknown)
         known_part_similarity = 1.0
         if known is not None:

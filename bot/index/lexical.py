@@ -10,6 +10,8 @@ import bm25s
 import numpy as np
 import Stemmer
 
+from bot import tuning
+
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
 
@@ -26,6 +28,47 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "really", "please", "also", "get"}
 
 
+# Chat spelling of contractions, which word-frequency lists count as rare words.
+_CHAT_CONTRACTIONS = frozenset(
+    [
+        "whats",
+        "im",
+        "ive",
+        "dont",
+        "cant",
+        "wont",
+        "youre",
+        "id",
+        "ill",
+        "thats",
+        "theres",
+        "isnt",
+        "doesnt",
+        "didnt",
+        "hasnt",
+        "havent",
+        "wasnt",
+        "shouldnt",
+        "wouldnt",
+        "couldnt",
+        "arent",
+        "lol",
+        "btw",
+        "pls",
+        "plz",
+        "thx",
+    ]
+)
+
+
+@lru_cache(maxsize=8192)
+def _common(word: str) -> bool:
+    """Whether ``word`` is an everyday English word ("friend", "question", "need")."""
+    from wordfreq import zipf_frequency
+
+    return word in _CHAT_CONTRACTIONS or zipf_frequency(word, "en") >= tuning.COMMON_WORD_ZIPF
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content words of ``text``."""
     stem = _stemmer().stemWord
@@ -38,11 +81,14 @@ class LexicalIndex:
     def __init__(self, ids: Sequence[str], texts: Sequence[str]) -> None:
         self._ids = list(ids)
         self._vocab: set[str] = set()
+        self._long_vocab: list[str] = []
         self._bm25: bm25s.BM25 | None = None
         if self._ids:
             tokens = [terms(t) for t in texts]
             for toks in tokens:
                 self._vocab.update(toks)
+            # Stems long enough that a longer word starting with one is derived from it.
+            self._long_vocab = sorted(t for t in self._vocab if len(t) >= 6)
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 
@@ -68,3 +114,16 @@ class LexicalIndex:
             and not w.isdigit()
             and stem(w.lower()) not in self._vocab
         ]
+
+    def subject_words(self, query: str) -> list[str]:
+        """Unknown words that can carry a question's subject: not everyday English, and not
+        a derived form of a corpus word ("acupuncturist" of "acupuncture")."""
+        stem = _stemmer().stemWord
+        return [
+            w
+            for w in self.unknown_words(query)
+            if not _common(w.lower()) and not self._derived(stem(w.lower()))
+        ]
+
+    def _derived(self, stemmed: str) -> bool:
+        return any(stemmed.startswith(t) for t in self._long_vocab if len(t) < len(stemmed))

@@ -30,7 +30,7 @@ from bot.refresh.locks import writer_lock
 from tools.benchmark import synthetic_corpus
 
 pytestmark = pytest.mark.slow
-TOKEN = "scale-out-admin-token"
+TOKEN = "scale-out-admin-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 RATE = 15
 

@@ -120,7 +120,7 @@ def test_a_pdf_over_pypdf_limits_is_skipped_and_the_rest_indexed(
     tmp_path: Path, knowledge_copy: Path
 ) -> None:
     (knowledge_copy / "bomb.pdf").write_bytes(deflate_bomb_pdf())
-    services = services_for(tmp_path, FakeEmbedder())
+    services = services_for(tmp_path, FakeEmbedder(), {})
     report = services.indexer.run(knowledge_copy, progress=False)
     assert len(report.failures) == 1
     assert report.failures[0].startswith("bomb.pdf: the PDF is over a safety limit")
@@ -144,7 +144,7 @@ def test_non_web_article_urls_are_dropped_with_a_warning(
     (knowledge_copy / "local.md").write_text(
         "---\nurl: file:///etc/passwd\n---\n# Local\n\nText.\n"
     )
-    services = services_for(tmp_path, FakeEmbedder())
+    services = services_for(tmp_path, FakeEmbedder(), {})
     report = services.indexer.run(knowledge_copy, progress=False)
     assert not report.failures
     warned = {w.split(":")[0] for w in report.warnings}

@@ -136,7 +136,7 @@ def test_open_ask_streamed_answer_with_source_and_disclaimer(page, site, bot) ->
     link.wait_for(timeout=15000)
     assert link.get_attribute("href") == "https://www.clinic.example/blog/acupuncture-for-back-pain"
     assert link.get_attribute("target") == "_blank"
-    assert page.evaluate("window.__updates") > 5
+    assert page.evaluate("window.__updates") >= 3  # arrived in pieces, not at once
     assert "acupuncture" in last_bot(page).inner_text().lower()
     assert page.locator(W + ".disclaimer").is_visible()
 
