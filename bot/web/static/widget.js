@@ -13,7 +13,8 @@
   var color = /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(data.color || "") ? data.color : "#24524a";
   var side = data.position === "left" ? "left" : "right";
   var STORE = "clinic-bot:" + api;
-  var MAX_HISTORY = 20;
+  // Limits come from the server's /api/config; these are only used until it answers.
+  var limits = { history: 20, chars: 2000 };
   var SAFETY = { emergency: 1, urgent: 1, crisis: 1 };
 
   var config = {
@@ -157,6 +158,11 @@
     if (c.emergency_number) config.emergency_number = c.emergency_number;
     if (c.greeting && !data.greeting) config.greeting = c.greeting;
     if (Array.isArray(c.suggestions) && c.suggestions.length) config.suggestions = c.suggestions.slice(0, 3);
+    if (c.max_history_turns > 0) limits.history = c.max_history_turns;
+    if (c.max_message_chars > 0) {
+      limits.chars = c.max_message_chars;
+      input.setAttribute("maxlength", String(c.max_message_chars));
+    }
   }
 
   function render() {
@@ -243,7 +249,7 @@
   }
 
   function history() {
-    return state.messages.filter(function (m) { return m.text; }).slice(-MAX_HISTORY).map(function (m) {
+    return state.messages.filter(function (m) { return m.text; }).slice(-limits.history).map(function (m) {
       return { role: m.role === "user" ? "user" : "assistant", content: String(m.text).slice(0, 4000) };
     });
   }
@@ -251,7 +257,7 @@
   function ask(text, isRetry) {
     text = String(text || "").trim();
     if (!text || busy) return;
-    if (text.length > 2000) { setStatus("error", "Please keep your question under 2,000 characters."); return; }
+    if (text.length > limits.chars) { setStatus("error", "Please keep your question under " + limits.chars.toLocaleString("en-US") + " characters."); return; }
     var past = history();
     if (!isRetry) {
       state.messages.push({ role: "user", text: text });
