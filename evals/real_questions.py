@@ -9,7 +9,6 @@ text with short heading lines, Markdown). Each question goes through the whole c
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +17,7 @@ import yaml
 from bot.config import Settings
 from bot.schemas import ChatReply, ChatRequest
 from bot.services import Services, build_services
+from evals.tally import Tally
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -28,18 +28,8 @@ SETS = {
 REFUSAL = "I can't"
 
 
-@dataclass
-class QuestionFigures:
+class QuestionFigures(Tally):
     """Counts for one part of one set."""
-
-    counts: dict[str, int] = field(default_factory=dict)
-    hits: dict[str, int] = field(default_factory=dict)
-    misses: list[str] = field(default_factory=list)
-
-    def add(self, metric: str, ok: bool) -> None:
-        """Count one question under ``metric``."""
-        self.counts[metric] = self.counts.get(metric, 0) + 1
-        self.hits[metric] = self.hits.get(metric, 0) + ok
 
     def lines(self) -> list[str]:
         """One line per metric."""
@@ -50,12 +40,7 @@ class QuestionFigures:
             "declined": "unanswerable questions declined",
             "advice": "medication/diagnosis requests declined",
         }
-        return [
-            f"    {names[m]:<42} {self.hits[m] / self.counts[m]:.3f} "
-            f"({self.hits[m]}/{self.counts[m]})"
-            for m in names
-            if self.counts.get(m)
-        ]
+        return self.table(names, indent="    ")
 
 
 def score(item: dict[str, Any], reply: ChatReply, figures: QuestionFigures) -> None:

@@ -8,34 +8,23 @@ development one means the mechanism does not generalise.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from bot.safety import dataset
 from bot.schemas import ChatRequest
 from bot.services import Services
+from evals.tally import Tally
 
 TRIAGE = ("emergency", "urgent", "crisis")
 SAFETY_NET = "if you notice numbness in the groin"  # a phrase of Replies.safety_net
 
 
 @dataclass
-class TriageFigures:
+class TriageFigures(Tally):
     """Recall per label and over-triage of harmless messages on one part of the data."""
 
-    part: str
-    counts: dict[str, int] = field(default_factory=dict)
-    hits: dict[str, int] = field(default_factory=dict)
-    misses: list[str] = field(default_factory=list)
-
-    def add(self, metric: str, ok: bool) -> None:
-        """Count one message under ``metric``."""
-        self.counts[metric] = self.counts.get(metric, 0) + 1
-        self.hits[metric] = self.hits.get(metric, 0) + ok
-
-    def rate(self, metric: str) -> float:
-        """The share of ``metric``'s messages that were handled right."""
-        return self.hits.get(metric, 0) / max(self.counts.get(metric, 0), 1)
+    part: str = ""
 
     def lines(self) -> list[str]:
         """The report for this part."""
@@ -48,16 +37,12 @@ class TriageFigures:
             "over_triage": "over-triage of harmless messages",
             "safety_net": "harmless messages given a safety net",
         }
-        return [
-            f"  {names[m]:<48} {self.rate(m):.3f} ({self.hits.get(m, 0)}/{self.counts[m]})"
-            for m in names
-            if m in self.counts
-        ]
+        return self.table(names)
 
 
 def evaluate(services: Services, part: Literal["dev", "heldout"]) -> TriageFigures:
     """Run one part of the real-words dataset through the chat service."""
-    figures = TriageFigures(part)
+    figures = TriageFigures(part=part)
     for message in dataset.load(part):
         reply = services.chat.reply(ChatRequest(message=message.text[:2000]))
         kind = reply.type
