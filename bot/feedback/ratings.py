@@ -10,7 +10,7 @@ from typing import Protocol
 
 import redis
 
-from bot.feedback.redact import redact_contacts
+from bot.feedback.redact import redact
 from bot.feedback.sqlite import SqliteTable
 
 
@@ -31,7 +31,7 @@ class FeedbackStore:
 
     def add(self, answer_id: str, rating: str, comment: str | None) -> None:
         """Store one rating, best effort: a storage failure is logged, not raised."""
-        row = (answer_id, rating, redact_contacts(comment) if comment else None, time.time())
+        row = (answer_id, rating, redact(comment) if comment else None, time.time())
         self._table.write(
             lambda db: db.execute("INSERT INTO feedback VALUES (?, ?, ?, ?)", row), "a rating"
         )

@@ -224,7 +224,12 @@ def test_gap_retention(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("I'm Bob, my name is Robert Jones", "I'm Bob, my name is [name]"),
+        ("I'm Bob, my name is Robert Jones", "I'm [name], my name is [name]"),
+        ("I'm John Smith and my back hurts", "I'm [name] and my back hurts"),
+        ("I live at 1450 N. Main Street, Santa Monica", "I live at [address], Santa Monica"),
+        ("my MRN is 12345678", "my [record]"),
+        ("member id: AB12345 please", "member [record] please"),
+        ("hello \u202eevil\u202c text", "hello evil text"),
         ("born on March 3, 1975", "born on [date]"),
         ("dob 1980-02-01", "dob [date]"),
         ("mail a.b+c@mail.co.uk now", "mail [email] now"),
