@@ -36,7 +36,6 @@ from filelock import FileLock, Timeout
 
 from bot.config import Settings
 from bot.errors import IngestLocked
-from bot.index.store import make_client
 
 _BUSY = "another ingest is already running"
 
@@ -68,6 +67,9 @@ def writer_lock(settings: Settings) -> WriterLock:
         client = redis.Redis.from_url(settings.redis_url)
         return RedisWriterLock(client, f"clinic-bot:{settings.collection}:writer", settings)
     if settings.chroma_host:
+        # Chroma is imported only here: a no-change ingest on one machine never needs it.
+        from bot.index.store import make_client
+
         return ChromaLease(make_client(settings), settings.collection, settings)
     return FileWriterLock(settings.data_dir / "ingest.lock")
 

@@ -15,14 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import frontmatter
-import trafilatura
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 from lxml import html as lxml_html
 
 from bot.errors import SourceError
 from bot.limits import ParseLimits, web_url
-from bot.sources.pdf import read_pdf
 
 SUPPORTED_SUFFIXES = (".md", ".markdown", ".html", ".htm", ".txt", ".pdf")
 
@@ -191,6 +189,8 @@ def _from_html(raw: str, source: str) -> Article:
         "@name='last-modified']/@content"
     )
     try:
+        import trafilatura  # heavy, and only HTML needs it: a no-change ingest stays fast
+
         body = trafilatura.extract(
             lxml_html.tostring(tree, encoding="unicode"),
             output_format="markdown",
@@ -214,6 +214,8 @@ def _from_html(raw: str, source: str) -> Article:
 
 
 def _from_pdf(path: Path, source: str, limits: ParseLimits) -> Article:
+    from bot.sources.pdf import read_pdf  # pypdf is loaded only for PDFs
+
     meta_title, pages = read_pdf(path, source, limits)
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     lines = [line.strip() for line in text.splitlines() if line.strip()]
