@@ -75,7 +75,26 @@ _CRISIS = (
     r"life|want to die|wanna die|wish i (was|were) dead|better off (\w+ ){0,4}(dead|without me)|"
     r"self.harm\w*|"
     r"hurt(ing)? myself|cut(ting)? myself|no reason to live|cannot go on|overdos\w*|"
-    r"not worth living)"
+    r"not worth living|\bkms\b|"
+    # Warning signs in 988 Lifeline's and NIMH's lists, in the words people use for them:
+    # looking for a way, stockpiling means, being a burden, giving things away, putting
+    # affairs in order, saying goodbye, wishing for death passively.
+    r"(looking|look|looked|googl\w*|research\w*|reading|searching|search) (\w+ ){0,3}ways "
+    r"(out|to die|to end)|ways to (die|end it|kill)|"
+    r"(stockpil\w*|sav(e|ed|ing)|hoard\w*|collect\w*|keep\w*) (\w+ ){0,4}(pills|meds|medications?|"
+    r"tablets|sleeping pills|painkillers)|"
+    r"(how much|how many) of (my|the) (pills|meds|medications?|tablets) (it )?would (it )?take|"
+    r"(all|every one of) (of )?my (\w+ ){0,2}(pills|meds|oxys|tablets) at once|"
+    r"(tried|try|trying|want|wanted|going|plan\w*|thinking about|thought about) to end "
+    r"(it|things|everything)|tired of (living|being alive|life)|"
+    r"(a |such a |the )?burden (to|on|for) (everyone|everybody|my family|them|my kids|others)|"
+    r"(giving|gave|give|given) away (\w+ ){0,3}(stuff|things|belongings|possessions|gear|watches|"
+    r"jewelry|jewellery|cat|dog|pets?)|"
+    r"(affairs|paperwork|accounts) in order|"
+    r"(wrote|writing|write|written) (\w+ ){0,2}(letters?|notes?|goodbyes?) to (my|the) "
+    r"(kids|children|family|husband|wife|son|daughter|parents|mom|mum|dad)|"
+    r"(god|him) (to )?take me|"
+    r"(fine|ok|okay|alright) if (\w+ ){0,6}(hit me|killed me|ran me over|i died))"
 )
 _FICTION = (
     r"(video ?game|in (a|the) game|gaming|movie|film|on tv|show|dream\w*|novel|story|coffee|tea|"

@@ -25,6 +25,9 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"mejor (muerto|muerta)",
         r"no vale la pena vivir",
         r"dormir y no despertar",
+        r"no (volver a )?despertar(me)? (nunca|mas|jamas)|no abrir los ojos nunca",
+        r"(soy|me siento) (un|una) (estorbo|carga)",
+        r"(dios|diosito|senor) (\w+ ){0,3}(me lleve|llevarme)",
     ),
     "emergency": (
         r"no (puedo|puede|pude) (orinar|hacer pis|mear)",
@@ -51,7 +54,9 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
 _ZH: dict[TriageKind, tuple[str, ...]] = {
     "crisis": (
         r"自杀|自殺|想死|不想活|轻生|輕生|活不下去|活着没意思|活著沒意思|结束(自己的)?生命|"
-        r"結束(自己的)?生命|一了百了|割腕|了结自己|伤害自己|傷害自己|不如死",
+        r"結束(自己的)?生命|一了百了|割腕|了结自己|伤害自己|傷害自己|不如死|"
+        r"活着\S{0,4}意思|活著\S{0,4}意思|熬不住|没有我你们|沒有我你們|干脆结束|乾脆結束|"
+        r"存\S{0,4}(安眠药|安眠藥|止痛药|止痛藥)",
     ),
     "emergency": (
         r"大小便失禁|小便失禁|大便失禁|尿失禁|尿不出|解不出小便|控制不住(小便|大便|排尿|大小便)|"

@@ -66,6 +66,10 @@ _SYMPTOM_REWRITES = [
     (r"\b(have|has|had) not (peed|urinated|passed urine)\b", "unable to pee"),
     (r"\bnot (peed|urinated)\b", "unable to pee"),
     (r"\bnot want to (live|be alive|be here)", r"want to die"),
+    # Passive wishes that contain a negation word, rewritten before negations are blanked.
+    (r"\b(sleep|asleep) and (never|not) (wake|waking|woke)( up)?", "want to die"),
+    (r"\bnot sure (i|if i) want to (be alive|live|be here)", "want to die"),
+    (r"\bwhat is the point (of|in) (living|going on|life|being alive)", "want to die"),
     (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),
     (r"\bno (reason|point) (to|in) (live|living|go on|going on)", "want to die"),
 ]
