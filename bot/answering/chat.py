@@ -100,6 +100,8 @@ class ChatService:
             return "booking", self.replies.booking()
         if clearly_off_topic(message):
             return "out_of_scope", self.replies.out_of_scope()
+        if advice_kind(message) is not None:
+            return None  # a medication or diagnosis question gets the refusal, not the desk
         # Prices, insurance, hours, parking: if no article mentions the word, only the front
         # desk knows, and a loosely related article would mislead.
         unfamiliar = {w.lower() for w in unknown}

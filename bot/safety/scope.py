@@ -33,12 +33,17 @@ _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
     (
         Advice.DIAGNOSIS,
         re.compile(
-            r"\b(do|could|might|would) i (have|be having|be suffering from)\b|"
+            r"\b(do|could|might|would) i (have(?! to\b)|be having|be suffering from)\b|"
             r"\bis (it|this|that|my \w+) (a |an )?(herniated|slipped|bulging|ruptured|pinched|"
             r"torn|broken|fractured|"
             r"arthritis|cancer|sciatica|stenosis|tumou?r|infection)|\bdiagnos\w*\b|what(?:'s| is) "
             r"wrong with (me|my)\b|what (condition|disease|illness) (do|could|might) i\b|"
-            r"\bwhat do i have\b|\bcould (it|this|that) be\b",
+            r"\bwhat do i have\b|\bcould (it|this|that) be\b|"
+            # Asking what the symptoms mean, or which test to have, is asking for a diagnosis.
+            r"\bdoes (that|this|it) mean (it'?s|it is|i have|i need|there is)\b|"
+            r"\bwhat('?s| is) (going on|happening|wrong) (in|with|inside)\b|"
+            r"\bhow (do|can|would|will) i (know|tell) if (it'?s|it is|i have|this is|that is)\b|"
+            r"\bdo i need (an? |to get an? |to have an? )?(mri|x-?ray|scan|ct|tests?|blood work)\b",
             re.I,
         ),
     ),
@@ -61,7 +66,11 @@ _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
             rf"\b(can|should|may) i (take|mix|combine) .{{0,40}}\b(with|and|while)\b.{{0,40}}"
             rf"{_MEDS}|\b{_MEDS}\b.{{0,40}}\b(with|and|while on)\b.{{0,20}}\b(herbs?|supplements?|"
             rf"acupuncture)\b.{{0,20}}\b(safe|ok|okay|together)|\b(should|can) i (take|use|try) "
-            rf"{_MEDS}",
+            rf"{_MEDS}|\b(keep|continue|keep on) taking\b|"
+            r"\b(which|what) (one|kind|brand|type)s? (\w+ ){0,2}should i (take|use|try)\b|"
+            # Decisions about a treatment another clinician offered are theirs to advise on.
+            r"\b(should i|do i need to|is it ok to|can i) (get|have|skip|refuse|cancel|avoid|delay|"
+            r"go ahead with) (\w+ ){0,3}(shot|injection|surgery|operation|procedure)\b",
             re.I,
         ),
     ),
