@@ -115,7 +115,7 @@ class ChatService:
         query: str,
         batch: Prefetched,
         request: ChatRequest,
-        unknown: list[str],
+        subject_words: list[str],
     ) -> ChatReply:
         """An answer composed from article sentences, or an honest no-answer."""
         advice = advice_kind(message)
@@ -131,7 +131,7 @@ class ChatService:
                 return self._make("no_answer", self.replies.advice(advice), request)
             if self._scope.off_topic(message, retrieval.vector):
                 return self._make("out_of_scope", self.replies.out_of_scope(), request)
-            subject = subject_of(query, unknown)
+            subject = subject_of(query, subject_words)
             return self._make("no_answer", self.replies.no_answer(subject), request)
         sources = [
             Source(title=h.title, url=self._settings.absolute_url(h.url), source=h.source)
