@@ -18,22 +18,26 @@ settings = Settings()
 app = create_app(settings)
 
 
-def uvicorn_config(settings: Settings, app: Any) -> uvicorn.Config:
+def server_options(settings: Settings) -> dict[str, Any]:
     """The server's limits: trusted proxies only, short idle connections, small headers."""
-    return uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
+    return {
+        "host": settings.host,
+        "port": settings.port,
         # Client addresses (rate limits, admin throttling) come from X-Forwarded-For only
         # when the connection is from a proxy listed here; anyone else could forge them.
-        proxy_headers=True,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
         # Slowloris: idle keep-alive connections are closed after 5 s, and a request's
         # headers may not exceed 16 KB (a limit of the h11 parser, hence h11).
-        http="h11",
-        timeout_keep_alive=5,
-        h11_max_incomplete_event_size=16 * 1024,
-    )
+        "http": "h11",
+        "timeout_keep_alive": 5,
+        "h11_max_incomplete_event_size": 16 * 1024,
+    }
+
+
+def uvicorn_config(settings: Settings, app: Any) -> uvicorn.Config:
+    """One server process for ``app`` with :func:`server_options`."""
+    return uvicorn.Config(app, **server_options(settings))
 
 
 def main() -> None:
@@ -43,14 +47,8 @@ def main() -> None:
         uvicorn.run(
             "bot.web.app:app_from_env",
             factory=True,
-            host=settings.host,
-            port=settings.port,
             workers=settings.workers,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-            http="h11",
-            timeout_keep_alive=5,
-            h11_max_incomplete_event_size=16 * 1024,
+            **server_options(settings),
         )
     else:
         uvicorn.Server(uvicorn_config(settings, app)).run()
