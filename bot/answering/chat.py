@@ -15,6 +15,7 @@ from bot.config import Settings
 from bot.embedding import Prefetched
 from bot.patterns import capped, linear
 from bot.safety.scope import (
+    Advice,
     ScopeClassifier,
     advice_kind,
     clearly_off_topic,
@@ -77,16 +78,17 @@ class ChatService:
             return self._make(found.flag.kind, text, request)
         if found.language != "en":
             return self._make("no_answer", self.replies.english_only(found.language), request)
-        canned = self._canned(message, manipulated, unknown)
+        advice = advice_kind(message)
+        canned = self._canned(message, manipulated, unknown, advice)
         if canned is not None:
             return self._make(*canned, request)
-        reply = self._answer(message, query, batch, request, subject)
+        reply = self._answer(message, query, batch, request, subject, advice)
         if found.safety_net and reply.type in ("answer", "no_answer"):
             reply.answer = f"{reply.answer} {self.replies.safety_net()}"
         return reply
 
     def _canned(
-        self, message: str, manipulated: bool, unknown: list[str]
+        self, message: str, manipulated: bool, unknown: list[str], advice: Advice | None
     ) -> tuple[ReplyType, str] | None:
         """Replies that need no article: greetings, thanks, booking, off-topic, front desk."""
         if manipulated and not _HAS_WORD.search(capped(message)):
@@ -100,7 +102,7 @@ class ChatService:
             return "booking", self.replies.booking()
         if clearly_off_topic(message):
             return "out_of_scope", self.replies.out_of_scope()
-        if advice_kind(message) is not None:
+        if advice is not None:
             return None  # a medication or diagnosis question gets the refusal, not the desk
         # Prices, insurance, hours, parking: if no article mentions the word, only the front
         # desk knows, and a loosely related article would mislead.
@@ -116,9 +118,9 @@ class ChatService:
         batch: Prefetched,
         request: ChatRequest,
         subject_words: list[str],
+        advice: Advice | None,
     ) -> ChatReply:
         """An answer composed from article sentences, or an honest no-answer."""
-        advice = advice_kind(message)
         retrieval = self._retriever.search(query, batch)
         composed = compose(
             retrieval,

@@ -60,9 +60,12 @@ class TriageModel:
         return {label: float(top[i]) for i, label in enumerate(LABELS)}
 
 
-def units(message: str) -> list[str]:
-    """What the classifier reads of a message: the whole (folded) text, then its sentences."""
-    folded = " ".join(fold(message).split())
+def units(message: str, folded: str | None = None) -> list[str]:
+    """What the classifier reads of a message: the whole (folded) text, then its sentences.
+
+    ``folded`` is the message already passed through :func:`fold`, when the caller has it.
+    """
+    folded = " ".join((fold(message) if folded is None else folded).split())
     parts = [s for s in sentences(folded) if s != folded]
     if len(parts) > tuning.TRIAGE_MAX_UNITS:
         # Keep both ends and the middle evenly: a red flag can be anywhere in a story.

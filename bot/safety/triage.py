@@ -159,18 +159,8 @@ class SafetyTriage:
 
     def semantic_inputs(self, message: str) -> list[str]:
         """Every text triage embeds: the classifier's units, then the affirmed clauses."""
-        return classifier.units(message) + self._clause_inputs(message)
-
-    @staticmethod
-    def _clause_inputs(message: str) -> list[str]:
-        """Affirmative clauses of two words or more, for the exemplar layer."""
-        parts = clauses(normalise(fold(message)))
-        found = [c for c in parts if not is_negated(c) and len(c.split()) >= 2]
-        if len(found) > tuning.SAFETY_MAX_CLAUSES:
-            # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
-            step = len(found) / tuning.SAFETY_MAX_CLAUSES
-            found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
-        return found
+        read = _read(message)
+        return [*read.units, *read.clauses]
 
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
@@ -185,9 +175,9 @@ class SafetyTriage:
 
         ``embedder`` may serve vectors already computed in one batch for this request.
         """
-        folded = fold(message)
-        parts = clauses(normalise(folded))
-        current = " . ".join(affirmed(c) for c in parts)
+        read = _read(message)
+        folded = read.folded
+        current = " . ".join(affirmed(c) for c in read.parts)
         context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(fold(h))))
         flags = self._rules(current, context)
         language = detect(folded)
@@ -195,11 +185,10 @@ class SafetyTriage:
         if foreign is not None:
             flags.append(Flag(foreign[0], f"pattern: {foreign[1][:40]}", "rule"))
         embed = (embedder or self._embedder).embed
-        scores = self._model.scores(embed(classifier.units(message)))
+        scores = self._model.scores(embed(list(read.units)))
         flags += _classified(scores)
-        parts_in = self._clause_inputs(message)
-        if parts_in:
-            similar = self.semantic_flag(embed(parts_in))
+        if read.clauses:
+            similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
@@ -237,6 +226,29 @@ class SafetyTriage:
             if rule.matches(current, f"{context} . {current}"):
                 found.append(Flag(rule.kind, rule.name, "rule"))
         return found
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """One message prepared for triage: folded, cut into clauses and classifier units."""
+
+    folded: str
+    parts: tuple[str, ...]  # normalised clauses, for the rules
+    units: tuple[str, ...]  # whole message and sentences, for the classifier
+    clauses: tuple[str, ...]  # affirmed clauses of two words or more, for the exemplars
+
+
+@lru_cache(maxsize=64)
+def _read(message: str) -> _Reading:
+    """Prepared once per message: the chat batch and the triage itself both need it."""
+    folded = fold(message)
+    parts = clauses(normalise(folded))
+    found = [c for c in parts if not is_negated(c) and len(c.split()) >= 2]
+    if len(found) > tuning.SAFETY_MAX_CLAUSES:
+        # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
+        step = len(found) / tuning.SAFETY_MAX_CLAUSES
+        found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
+    return _Reading(folded, tuple(parts), tuple(classifier.units(message, folded)), tuple(found))
 
 
 def _classified(scores: dict[Label, float]) -> list[Flag]:
