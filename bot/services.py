@@ -29,7 +29,6 @@ from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
 from bot.refresh.job import MemoryStatusBoard, RedisStatusBoard, RefreshJob, StatusBoard
 from bot.refresh.saved import SavedHashes
-from bot.safety import drugs
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
 
@@ -100,7 +99,6 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
     triage = SafetyTriage(embedder, settings.triage_cache_dir)
-    drugs.warm_up()
     indexer = Indexer(
         registry,
         embedder,

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.config import Settings
 from bot.errors import BotError, RateLimited, TooLarge
+from bot.safety import drugs
 from bot.services import Services, build_services
 from bot.web import admin_routes, chat_routes, site_routes
 
@@ -31,6 +32,9 @@ def create_app(
         # Loading the model takes seconds: do it off the event loop, once per process.
         services = await run_in_threadpool(build, settings)
         app.state.services = services
+        # The drug dictionary takes seconds to load; only the chat needs it, so a server
+        # loads it in the background (the ingest CLI never does).
+        drugs.warm_up()
         yield
         services.refresh.wait(timeout=60)
 
