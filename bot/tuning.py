@@ -37,7 +37,7 @@ COMMON_WORD_ZIPF: Final = 5.5
 ADVICE_COVERAGE_FLOOR: Final = 0.9
 
 # --- Composing the answer -------------------------------------------------------------------
-MAX_ANSWER_CHARS: Final = 500
+MAX_ANSWER_CHARS: Final = 400
 MAX_SENTENCES: Final = 4
 # Articles are written lead-first: a section's opening lines usually carry its point, so
 # earlier sentences get a small edge over equally similar later ones (set on the dev set's
