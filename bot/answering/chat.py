@@ -85,7 +85,9 @@ class ChatService:
             return self._make(*canned, request)
         # A subject no article covers ("Do you do gua sha?") is named, never answered from a
         # nearby passage; a medication or diagnosis question gets its refusal instead.
-        missing = None if advice is not None else uncovered_subject(query, self._retriever.subject_words)
+        missing = (
+            None if advice is not None else uncovered_subject(query, self._retriever.subject_words)
+        )
         if missing is not None:
             reply = self._make("no_answer", self.replies.no_answer(missing), request)
         else:

@@ -7,10 +7,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from bot import tuning
-from bot.patterns import capped, linear
 from bot.answering.retrieval import Retrieval, ScoredSentence
 from bot.index.store import ChunkHit
-
+from bot.patterns import capped, linear
 
 # Questions that ask for a list: tips, ways to prevent, what to do or expect. Their answer is
 # the items of the section's list, not the sentences that introduce it.

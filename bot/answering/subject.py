@@ -23,20 +23,87 @@ _TOKEN = linear(r"[A-Za-z0-9][A-Za-z0-9_'/-]*|[?.!,;:()]")
 # Words that end a subject: conjunctions, prepositions, relative words. "help with hay fever
 # in spring" names "hay fever".
 _BOUNDARY = frozenset(
-    "or and but so because from in like at while if before after than on for with there to "
-    "that which who when where during since until into instead vs versus".split()
+    [
+        "or",
+        "and",
+        "but",
+        "so",
+        "because",
+        "from",
+        "in",
+        "like",
+        "at",
+        "while",
+        "if",
+        "before",
+        "after",
+        "than",
+        "on",
+        "for",
+        "with",
+        "there",
+        "to",
+        "that",
+        "which",
+        "who",
+        "when",
+        "where",
+        "during",
+        "since",
+        "until",
+        "into",
+        "instead",
+        "vs",
+        "versus",
+    ]
 )
 # Words that open a subject without being part of it.
 _DETERMINER = frozenset(
-    "my your the a an that this these those some any her his their our its me him them us "
-    "all".split()
+    [
+        "my",
+        "your",
+        "the",
+        "a",
+        "an",
+        "that",
+        "this",
+        "these",
+        "those",
+        "some",
+        "any",
+        "her",
+        "his",
+        "their",
+        "our",
+        "its",
+        "me",
+        "him",
+        "them",
+        "us",
+        "all",
+    ]
 )
 # Vague words that stand for a subject without naming one ("that kind of arthritis", "fertility
 # stuff"): they never make a subject unknown by themselves.
-_VAGUE = frozenset("kind kinds sort sorts type types stuff thing things way ways".split())
+_VAGUE = frozenset(
+    ["kind", "kinds", "sort", "sorts", "type", "types", "stuff", "thing", "things", "way", "ways"]
+)
 _MAX_SUBJECT_WORDS = 5
 _SAME_OR_BETTER = frozenset(
-    "same different better worse safer similar ok okay safe fine allowed bad".split()
+    [
+        "same",
+        "different",
+        "better",
+        "worse",
+        "safer",
+        "similar",
+        "ok",
+        "okay",
+        "safe",
+        "fine",
+        "allowed",
+        "bad",
+    ]
 )
 
 
