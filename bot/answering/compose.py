@@ -20,9 +20,6 @@ _LIST_QUESTION = linear(
     ignore_case=True,
 )
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+(.+)$", re.MULTILINE)
-# A sentence this short is a heading or a list label left alone ("Lifting and twisting."),
-# never an answer on its own.
-_MIN_WORDS = 4
 
 
 def asks_for_list(question: str) -> bool:
@@ -114,7 +111,7 @@ def _section_score(sentences: list[ScoredSentence], retrieval: Retrieval) -> flo
 def _candidates(sentences: list[ScoredSentence], want_list: bool) -> list[ScoredSentence]:
     """The sentences an answer may use: no lone labels; only the list items for a list
     question whose section has a list."""
-    full = [s for s in sentences if len(s.text.split()) >= _MIN_WORDS] or sentences
+    full = [s for s in sentences if len(s.text.split()) >= tuning.ANSWER_MIN_WORDS] or sentences
     if not want_list:
         return full
     items = {m.group(1).strip()[:40] for m in _ITEM_LINE.finditer(full[0].chunk.text)}

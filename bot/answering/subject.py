@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot import tuning
 from bot.patterns import capped, linear
 
 if TYPE_CHECKING:
@@ -88,7 +89,6 @@ _DETERMINER = frozenset(
 _VAGUE = frozenset(
     ["kind", "kinds", "sort", "sorts", "type", "types", "stuff", "thing", "things", "way", "ways"]
 )
-_MAX_SUBJECT_WORDS = 5
 _SAME_OR_BETTER = frozenset(
     [
         "same",
@@ -190,16 +190,16 @@ def _slot(rest: str, form: _Form) -> str | None:
             break
         if not words and lowered in _DETERMINER:
             continue
-        if lowered in _BOUNDARY or len(words) >= _MAX_SUBJECT_WORDS + 1:
+        if lowered in _BOUNDARY or len(words) >= tuning.SUBJECT_MAX_WORDS + 1:
             if form.cue is not None or form.whole:
                 return None
             break
         words.append(token)
     if form.cue is not None:
         return None
-    if form.whole and len(words) > _MAX_SUBJECT_WORDS:
+    if form.whole and len(words) > tuning.SUBJECT_MAX_WORDS:
         return None
-    return _join(words[:_MAX_SUBJECT_WORDS])
+    return _join(words[: tuning.SUBJECT_MAX_WORDS])
 
 
 def _join(words: list[str]) -> str | None:
