@@ -11,6 +11,7 @@ from bot.answering.focus import focus
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
+from bot.answering.subject import uncovered_subject
 from bot.config import Settings
 from bot.embedding import Prefetched
 from bot.patterns import capped, linear
@@ -82,7 +83,15 @@ class ChatService:
         canned = self._canned(message, manipulated, unknown, advice)
         if canned is not None:
             return self._make(*canned, request)
-        reply = self._answer(message, query, batch, request, subject, advice)
+        # A subject no article covers ("Do you do gua sha?") is named, never answered from a
+        # nearby passage; a medication or diagnosis question gets its refusal instead.
+        missing = (
+            None if advice is not None else uncovered_subject(query, self._retriever.subject_words)
+        )
+        if missing is not None:
+            reply = self._make("no_answer", self.replies.no_answer(missing), request)
+        else:
+            reply = self._answer(message, query, batch, request, subject, advice)
         if found.safety_net and reply.type in ("answer", "no_answer"):
             reply.answer = f"{reply.answer} {self.replies.safety_net()}"
         return reply

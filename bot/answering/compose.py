@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from bot import tuning
 from bot.answering.retrieval import Retrieval, ScoredSentence
 from bot.index.store import ChunkHit
+from bot.patterns import capped, linear
+
+# Questions that ask for a list: tips, ways to prevent, what to do or expect. Their answer is
+# the items of the section's list, not the sentences that introduce it.
+_LIST_QUESTION = linear(
+    r"\b(tips?|advice|ways?|steps|habits|things i can do|what (should|can|do) i (do|expect)|"
+    r"what to (do|expect)|how (do|can|should|could) i (prevent|avoid|stop|protect|keep)|"
+    r"how (to|do you) (prevent|avoid|stop|protect)|prevent\w*|avoid\w*)\b",
+    ignore_case=True,
+)
+_ITEM_LINE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+(.+)$", re.MULTILINE)
+
+
+def asks_for_list(question: str) -> bool:
+    """Whether ``question`` asks for tips or steps ("How can I avoid hurting my back?")."""
+    return bool(_LIST_QUESTION.search(capped(question)))
 
 
 @dataclass(frozen=True)
@@ -25,18 +42,26 @@ def compose(
     max_chars: int = 500,
     coverage_floor: float = tuning.COVERAGE_FLOOR,
 ) -> Composed | None:
-    """Build the answer from the best-matching section, or None when nothing is relevant."""
+    """Build the answer from the best-matching section, or None when nothing is relevant.
+
+    Sentences come from the section that answers, in the article's order; a list question
+    gets the section's list items. A second section joins only from the same article.
+    """
     if not is_relevant(retrieval, min_relevance, coverage_floor):
         return None
     sections = _sections(retrieval.sentences)
     ranked = [hit.id for hit in rank_sections(retrieval)]
-    chosen = _pick(sections[ranked[0]], max_chars, [])
+    first = sections[ranked[0]]
+    chosen = _pick(_candidates(first, asks_for_list(retrieval.query)), max_chars, [])
     if len(chosen) < 2 and len(ranked) > 1:
         runner_up = sections[ranked[1]]
-        best = _section_score(sections[ranked[0]], retrieval)
-        if _section_score(runner_up, retrieval) >= best - tuning.SECOND_SECTION_MARGIN:
+        best = _section_score(first, retrieval)
+        same_article = runner_up[0].chunk.source == first[0].chunk.source
+        if same_article and _section_score(runner_up, retrieval) >= (
+            best - tuning.SECOND_SECTION_MARGIN
+        ):
             used = sum(len(s.text) + 1 for s in chosen)
-            chosen += _pick(runner_up, max_chars - used, chosen)[:1]
+            chosen += _pick(_candidates(runner_up, False), max_chars - used, chosen)[:1]
 
     order = {cid: i for i, cid in enumerate(ranked)}
     chosen.sort(key=lambda s: (order[s.chunk.id], s.position))
@@ -81,6 +106,17 @@ def _section_score(sentences: list[ScoredSentence], retrieval: Retrieval) -> flo
         + tuning.LEXICAL_WEIGHT * retrieval.lexical.get(chunk.id, 0.0)
         + tuning.TITLE_WEIGHT * retrieval.titles.get(chunk.source, 0.0)
     )
+
+
+def _candidates(sentences: list[ScoredSentence], want_list: bool) -> list[ScoredSentence]:
+    """The sentences an answer may use: no lone labels; only the list items for a list
+    question whose section has a list."""
+    full = [s for s in sentences if len(s.text.split()) >= tuning.ANSWER_MIN_WORDS] or sentences
+    if not want_list:
+        return full
+    items = {m.group(1).strip()[:40] for m in _ITEM_LINE.finditer(full[0].chunk.text)}
+    listed = [s for s in full if s.text[:40] in items]
+    return listed if len(listed) >= 2 else full
 
 
 def _pick(

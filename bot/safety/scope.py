@@ -70,7 +70,15 @@ _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
             r"\b(which|what) (one|kind|brand|type)s? (\w+ ){0,2}should i (take|use|try)\b|"
             # Decisions about a treatment another clinician offered are theirs to advise on.
             r"\b(should i|do i need to|is it ok to|can i) (get|have|skip|refuse|cancel|avoid|delay|"
-            r"go ahead with) (\w+ ){0,3}(shot|injection|surgery|operation|procedure)\b",
+            r"go ahead with) (\w+ ){0,3}(shot|injection|surgery|operation|procedure)\b|"
+            # Starting or stopping whatever was just named ("order one and start taking it").
+            r"\b(start|stop|quit|begin|keep|continue|resume) taking\b|"
+            r"\b(what|which) (herbs?|supplements?|vitamins?|medicines?|medications?|pills?|drugs?)"
+            r" (are|is) (good|best|safe)\b|"
+            # Choosing between treatments, or what one's own doctor should do, is theirs to
+            # advise on ("which should I do first, the injection or acupuncture?").
+            r"\b(which|what) (one )?should i (do|try|choose|pick|get) first\b|"
+            r"\bshould (my|the) (doctor|gp|physician|specialist|surgeon|cardiologist)\b",
             re.I,
         ),
     ),
