@@ -36,7 +36,7 @@ def create_app(
         # loads it in the background (the ingest CLI never does).
         drugs.warm_up()
         yield
-        services.refresh.wait(timeout=60)
+        services.refresh.stop()  # a refresh child must not outlive its server
 
     app = FastAPI(
         title=f"{settings.clinic_name} assistant",
