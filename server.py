@@ -11,7 +11,7 @@ from typing import Any
 import uvicorn
 
 from bot.config import Settings
-from bot.web.app import create_app
+from bot.web.app import MAX_HEADER_BYTES, create_app
 
 settings = Settings()
 # The model and the index are loaded in the app's lifespan, not here at import time.
@@ -27,11 +27,12 @@ def server_options(settings: Settings) -> dict[str, Any]:
         # when the connection is from a proxy listed here; anyone else could forge them.
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
-        # Slowloris: idle keep-alive connections are closed after 5 s, and a request's
-        # headers may not exceed 16 KB (a limit of the h11 parser, hence h11).
+        # Slowloris: idle keep-alive connections are closed after 5 s, and headers that
+        # trickle in may not grow past 16 KB (a limit of the h11 parser, hence h11; the
+        # app's HeaderLimit refuses a larger header block that arrived all at once).
         "http": "h11",
         "timeout_keep_alive": 5,
-        "h11_max_incomplete_event_size": 16 * 1024,
+        "h11_max_incomplete_event_size": MAX_HEADER_BYTES,
     }
 
 

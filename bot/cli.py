@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import traceback
 from collections.abc import Sequence
@@ -11,6 +12,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.errors import BotError
 from bot.index.storage import storage_errors
+from bot.refresh.child import ChildChannel, settings_from_json
 from bot.refresh.locks import writer_lock
 from bot.refresh.report import IngestReport
 
@@ -44,6 +46,8 @@ def parse_args(argv: Sequence[str] | None, settings: Settings) -> argparse.Names
         type=Path,
         help="also write what the run did as JSON to PATH (for tools such as make bench)",
     )
+    # The server's Refresh button runs the ingest as a child process (bot/refresh/child.py).
+    parser.add_argument("--staff-refresh", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
         "--sitemap", metavar="URL", help="also fetch the pages of this sitemap into SOURCE/site"
     )
@@ -65,9 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     settings = Settings()
     args = parse_args(argv, settings)
+    channel = None
+    if args.staff_refresh:
+        request = json.loads(sys.stdin.read())
+        settings = settings_from_json(request["settings"])
+        channel = ChildChannel(sys.stdout)
+        channel.attach(int(request["parent"]))
     try:
         with storage_errors(settings.data_dir):
-            return _run(args, settings)
+            return _run(args, settings) if channel is None else _staff_refresh(channel, settings)
     except BotError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return exc.exit_code
@@ -103,6 +113,23 @@ def _run(args: argparse.Namespace, settings: Settings) -> int:
     for failure in report.failures + crawl_failures:
         print(f"error: {failure}", file=sys.stderr)
     return 1 if report.failures or crawl_failures else 0
+
+
+def _staff_refresh(channel: ChildChannel, settings: Settings) -> int:
+    """The server's Refresh: the ingest of the knowledge folder, reported as JSON lines.
+
+    The server holds the writer lock for this whole run, so none is taken here.
+    """
+    report = _unchanged(settings, settings.knowledge_dir)
+    if report is None:
+        from bot.services import build_services
+
+        services = build_services(settings)
+        report = services.indexer.run(
+            settings.knowledge_dir, progress=False, on_progress=channel.progress
+        )
+    channel.send({"report": json.loads(report.to_json())})
+    return 1 if report.failures else 0
 
 
 def _rollback(settings: Settings) -> int:
@@ -153,3 +180,7 @@ def _unchanged(settings: Settings, folder: Path) -> IngestReport | None:
         report.warnings = [w for a in articles for w in a.warnings]
         report.seconds = time.perf_counter() - started
     return report
+
+
+if __name__ == "__main__":  # ``python -m bot.cli`` is ``python ingest.py``
+    raise SystemExit(main())

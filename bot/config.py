@@ -127,6 +127,13 @@ class Settings(BaseSettings):
     admin_parse_timeout: float = Field(
         20.0, gt=0, le=600, description="Seconds an uploaded article may take to parse."
     )
+    refresh_timeout: float = Field(
+        1800.0,
+        gt=0,
+        le=86_400,
+        description="Seconds a staff refresh may run before it is stopped (the current "
+        "index keeps serving).",
+    )
     gap_retention_days: int = Field(90, ge=1, description="How long content gaps are kept.")
     crawl_concurrency: int = Field(4, ge=1, le=32, description="Parallel page fetches.")
     crawl_timeout: float = Field(10.0, gt=0, le=120, description="Seconds per page fetch.")

@@ -116,7 +116,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
         retriever=retriever,
         chat=ChatService(settings, retriever, triage, ScopeClassifier(embedder)),
         indexer=indexer,
-        refresh=RefreshJob(settings, indexer, board),
+        refresh=RefreshJob(settings, board, on_switch=index.invalidate),
         feedback=FeedbackStore(settings.data_dir / "feedback.sqlite3"),
         gaps=GapLog(settings.data_dir / "gaps.sqlite3", settings.gap_retention_days, embedder),
         recent=recent,

@@ -1,9 +1,10 @@
-"""The staff refresh job: one background refresh at a time, with progress for the staff page.
+"""The staff refresh job: one refresh at a time, in a child process, with progress.
 
 The status lives in memory, or in Redis when ``BOT_REDIS_URL`` is set, so that every
 server process shows the same refresh. The writer lock is taken before the background
 thread starts, so a second refresh anywhere (another process, another machine, the CLI)
-is refused with a 409 at once.
+is refused with a 409 at once. The refresh itself runs in a child process
+(:mod:`bot.refresh.child`), so a hang or crash in native code cannot take the server with it.
 """
 
 from __future__ import annotations
@@ -11,14 +12,21 @@ from __future__ import annotations
 import dataclasses
 import json
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 import redis
 
 from bot.config import Settings
-from bot.errors import BotError, IngestLocked
-from bot.refresh.indexer import Indexer
+from bot.errors import IngestLocked
+from bot.refresh.child import (
+    CHILD_COMMAND,
+    SILENCE_SECONDS,
+    STOP_GRACE_SECONDS,
+    ChildFailed,
+    ChildRefresh,
+)
 from bot.refresh.locks import WriterLock, writer_lock
 
 # A running refresh writes progress after every article (seconds apart); five minutes
@@ -92,13 +100,20 @@ class RedisStatusBoard:
 
 @dataclass
 class RefreshJob:
-    """One background refresh at a time; the writer lock also keeps the CLI out."""
+    """One refresh at a time, in a child process; the writer lock also keeps the CLI out.
+
+    The lock is taken here, in the request, and held by this process until the child has
+    ended: the child takes none (see :mod:`bot.refresh.child`).
+    """
 
     settings: Settings
-    indexer: Indexer
     board: StatusBoard = field(default_factory=MemoryStatusBoard)
+    on_switch: Callable[[], None] | None = None
+    command: Sequence[str] = CHILD_COMMAND
+    silence: float = SILENCE_SECONDS
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _thread: threading.Thread | None = None
+    _child: ChildRefresh | None = None
 
     @property
     def status(self) -> RefreshStatus:
@@ -114,6 +129,13 @@ class RefreshJob:
             held.acquire()
             status = RefreshStatus(state="running", message="starting")
             self.board.write(status)
+            self._child = ChildRefresh(
+                self.settings,
+                self.command,
+                on_progress=self._progress,
+                timeout=self.settings.refresh_timeout,
+                silence=self.silence,
+            )
             self._thread = threading.Thread(target=self._run, args=(held,), daemon=True)
             self._thread.start()
             return status
@@ -123,23 +145,31 @@ class RefreshJob:
         if self._thread is not None:
             self._thread.join(timeout)
 
+    def stop(self) -> None:
+        """End a running refresh at once (server shutdown); the current index keeps serving."""
+        child = self._child
+        if child is not None:
+            child.stop()
+        self.wait(timeout=STOP_GRACE_SECONDS + 10)
+
     def _progress(self, done: int, total: int) -> None:
         message = f"embedded {done} of {total} sections"
         self.board.write(RefreshStatus("running", done, total, message))
 
     def _run(self, held: WriterLock) -> None:
+        assert self._child is not None
         try:
-            report = self.indexer.run(
-                self.settings.knowledge_dir, progress=False, on_progress=self._progress
-            )
-        except BotError as exc:
-            self.board.write(RefreshStatus(state="failed", message=exc.message))
+            report = self._child.run()
+        except ChildFailed as exc:
+            self.board.write(RefreshStatus(state="failed", message=str(exc)))
             return
         except Exception as exc:  # a background thread must report, not vanish
             self.board.write(RefreshStatus(state="failed", message=f"unexpected error: {exc!r}"))
             return
         finally:
-            held.release()
+            held.release()  # only now: the child has ended, however it ended
+        if self.on_switch:
+            self.on_switch()  # serve the new version now, not within the second
         message = "refresh complete" + (
             f" with {len(report.failures)} file(s) skipped" if report.failures else ""
         )

@@ -21,6 +21,9 @@ from bot.safety import drugs
 from bot.services import Services, build_services
 from bot.web import admin_routes, chat_routes, site_routes
 
+# A request's headers, all of them together (``server.py`` gives h11 the same limit).
+MAX_HEADER_BYTES = 16 * 1024
+
 
 def create_app(
     settings: Settings, build: Callable[[Settings], Services] = build_services
@@ -36,7 +39,7 @@ def create_app(
         # loads it in the background (the ingest CLI never does).
         drugs.warm_up()
         yield
-        services.refresh.wait(timeout=60)
+        services.refresh.stop()  # a refresh child must not outlive its server
 
     app = FastAPI(
         title=f"{settings.clinic_name} assistant",
@@ -49,6 +52,7 @@ def create_app(
     )
     # Added first, so it runs inside CORS: a 413 still carries the CORS headers.
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(HeaderLimit, limit=MAX_HEADER_BYTES)
     if settings.origins:
         # Only the clinic's own sites may call the API from a browser; no cookies are used.
         app.add_middleware(
@@ -82,6 +86,27 @@ class PublicCORS(CORSMiddleware):
             await self.app(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+class HeaderLimit:
+    """Refuse requests whose headers add up to more than ``limit`` bytes with a 431.
+
+    The server's h11 parser stops headers that trickle in past the limit (slowloris), but
+    a header block that arrives in one read is parsed whatever its size: this catches it.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            size = sum(len(name) + len(value) for name, value in scope["headers"])
+            if size > self.limit:
+                error = {"error": f"the request headers are over the {self.limit:,}-byte limit"}
+                await JSONResponse(error, status_code=431)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class BodyLimit:

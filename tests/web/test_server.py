@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -47,3 +49,27 @@ def test_a_trusted_proxy_names_the_client_and_others_cannot(indexed: Services) -
             for client in ("203.0.113.1", "203.0.113.2")
         ]
         assert codes == [200, 429]  # not a trusted proxy: both count as 127.0.0.1
+
+
+def test_a_20_kb_header_is_refused_and_the_server_keeps_serving(indexed: Services) -> None:
+    with served(indexed) as url:
+        big = {"X-Padding": "a" * 20 * 1024}
+        assert httpx.get(f"{url}/health", headers=big).status_code in (400, 431)
+        # Just under the 16 KB limit, with the request line and other headers, still passes.
+        assert httpx.get(f"{url}/health", headers={"X-Padding": "a" * 15 * 1024}).status_code == 200
+        assert httpx.get(f"{url}/health").json()["status"] == "ok"
+
+
+def test_headers_that_trickle_in_past_16_kb_are_refused(indexed: Services) -> None:
+    """h11's own limit (slowloris): a header block still incomplete past 16 KB is a 431."""
+    with served(indexed) as url:
+        port = int(url.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                for _ in range(20):  # 20 KB, a kilobyte at a time, never finished
+                    sock.sendall(b"X-Padding: " + b"a" * 1000 + b"\r\n")
+                    time.sleep(0.02)  # the server answers and closes before the end
+            answer = sock.recv(1024)
+        assert answer.split(b" ", 2)[1] in (b"400", b"431")
+        assert httpx.get(f"{url}/health").json()["status"] == "ok"
