@@ -23,13 +23,28 @@ _LONG_WORDS = 30  # shorter messages are already one question
 _SHORT_QUESTION_WORDS = 6  # "would it help?" leans on the sentence before it
 
 
+def question_part(message: str) -> str:
+    """The sentences of ``message`` that ask something, or the message when none does.
+
+    "How long do cupping marks last? I have a wedding Saturday" asks about cupping marks;
+    "Saturday" is context, not a question for the front desk.
+    """
+    sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
+    asking = [s for s in sentences if _asks(s)]
+    return " ".join(asking) if asking else message
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
+
+
 def focus(message: str) -> str:
     """The part of ``message`` to retrieve on: its last question, or the message itself."""
     words = message.split()
     if len(words) <= _LONG_WORDS:
         return message
     sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
-    questions = [i for i, s in enumerate(sentences) if s.endswith("?") or _QUESTION_START.match(s)]
+    questions = [i for i, s in enumerate(sentences) if _asks(s)]
     if not questions:
         return " ".join(sentences[-2:])
     last = questions[-1]
