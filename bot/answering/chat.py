@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot import tuning
 from bot.answering.compose import compose
-from bot.answering.focus import focus, question_part
+from bot.answering.focus import focus, last_question, question_part
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
@@ -103,7 +103,7 @@ class ChatService:
             return "out_of_scope", self.replies.out_of_scope()
         # In a long story, "book", "appointment" or "Saturday" may be context: the question
         # decides what is asked.
-        intent = classify(focus(message))
+        intent = classify(last_question(message))
         if intent is Intent.GREETING:
             return "greeting", self.replies.welcome()
         if intent is Intent.THANKS:
