@@ -2,10 +2,10 @@
 
 A question's word is covered when an article uses a variant of it: another ending of the
 same stem ("tingly" / "tingling", "warm" / "warmth": all but the last few letters of the
-shorter word shared, and one Snowball stem the start of the other), a spelling one letter apart ("disc" / "disk", "sciatia"), or a
-compound that contains it ("arthritis" in "osteoarthritis"). One rule over the corpus
-vocabulary replaces lists of variants. A corpus word inside the question's word does not
-count: "acupressure" is not "pressure".
+shorter word shared, and one Snowball stem the start of the other), a spelling one letter
+apart ("disc" / "disk", "sciatia"), or a compound that contains it ("arthritis" in
+"osteoarthritis"). One rule over the corpus vocabulary replaces lists of variants. A
+corpus word inside the question's word does not count: "acupressure" is not "pressure".
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import lru_cache
-from os.path import commonprefix
 
 import Stemmer
 from rapidfuzz import process
@@ -59,8 +58,9 @@ def _same_stem(word: str, other: str) -> bool:
     """Two endings of one stem: they share all but the last letters of the shorter word,
     and one's Snowball stem begins the other's ("shower" and "shown" do not)."""
     shorter = min(len(word), len(other))
-    shared = len(commonprefix([word, other]))
+    shared = next((i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), shorter)
     if shared < max(tuning.VARIANT_MIN_CHARS, shorter - tuning.VARIANT_ENDING_CHARS):
         return False
-    a, b = _stemmer().stemWord(word), _stemmer().stemWord(other)
+    a: str = _stemmer().stemWord(word)
+    b: str = _stemmer().stemWord(other)
     return a.startswith(b) or b.startswith(a)

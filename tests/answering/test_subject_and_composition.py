@@ -145,7 +145,8 @@ def test_front_desk_questions_get_the_front_desk(indexed: Services, question: st
 
 
 def test_context_after_the_question_does_not_send_it_to_the_front_desk(indexed: Services) -> None:
-    kind, answer, sources = ask(indexed, "how long do cupping marks last? i have a wedding saturday")
+    question = "how long do cupping marks last? i have a wedding saturday"
+    kind, answer, sources = ask(indexed, question)
     assert kind == "answer", answer
     assert sources == ["integrative-treatments.md"]
 
