@@ -32,6 +32,18 @@ COVERAGE_FLOOR: Final = 0.75
 # 0.84 of answerable and declined 0.62 of unanswerable; 4.5 gave 0.91 / 0.40; 5.0 0.91 /
 # 0.45; 5.5 0.89 / 0.59 (and right article first 0.67 -> 0.70).
 COMMON_WORD_ZIPF: Final = 5.5
+# A word no article uses is still covered when an article uses a variant of it
+# (bot/index/vocabulary.py): the same stem with another ending, sharing all but the last
+# VARIANT_ENDING_CHARS letters of the shorter word and at least VARIANT_MIN_CHARS, one
+# Snowball stem starting the other ("tingly"/"tingling", "warm"/"warmth", but not
+# "mattress"/"matters" nor "shower"/"shown"),
+# a spelling one edit apart ("disc"/"disk"), or a longer compound containing a word of at
+# least COMPOUND_MIN_CHARS letters ("arthritis" in "osteoarthritis"). Chosen on the dev parts
+# of evals/data: a rapidfuzz ratio of 70 instead read "mattress" as "matters" and "shower"
+# as "shown" and declined fewer unanswerable questions (see README).
+VARIANT_MIN_CHARS: Final = 4
+VARIANT_ENDING_CHARS: Final = 2
+COMPOUND_MIN_CHARS: Final = 6
 # Questions asking for individual advice get general article content only when the articles
 # cover every part of them ("cure diabetes" must not be answered with a line on acupuncture).
 ADVICE_COVERAGE_FLOOR: Final = 0.9

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot import tuning
 from bot.answering.compose import compose
-from bot.answering.focus import focus
+from bot.answering.focus import focus, last_question, question_part
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
@@ -60,7 +60,6 @@ class ChatService:
         message, manipulated = strip_manipulation(request.message)
         # Retrieval reads the question inside a long story; triage reads everything.
         query = retrieval_query(focus(message), request.history)
-        unknown = self._retriever.unknown_words(query)
         subject = self._retriever.subject_words(query)
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(
@@ -80,7 +79,7 @@ class ChatService:
         if found.language != "en":
             return self._make("no_answer", self.replies.english_only(found.language), request)
         advice = advice_kind(message)
-        canned = self._canned(message, manipulated, unknown, advice)
+        canned = self._canned(message, manipulated, advice)
         if canned is not None:
             return self._make(*canned, request)
         # A subject no article covers ("Do you do gua sha?") is named, never answered from a
@@ -97,12 +96,14 @@ class ChatService:
         return reply
 
     def _canned(
-        self, message: str, manipulated: bool, unknown: list[str], advice: Advice | None
+        self, message: str, manipulated: bool, advice: Advice | None
     ) -> tuple[ReplyType, str] | None:
         """Replies that need no article: greetings, thanks, booking, off-topic, front desk."""
         if manipulated and not _HAS_WORD.search(capped(message)):
             return "out_of_scope", self.replies.out_of_scope()
-        intent = classify(message)
+        # In a long story, "book", "appointment" or "Saturday" may be context: the question
+        # decides what is asked.
+        intent = classify(last_question(message))
         if intent is Intent.GREETING:
             return "greeting", self.replies.welcome()
         if intent is Intent.THANKS:
@@ -115,8 +116,8 @@ class ChatService:
             return None  # a medication or diagnosis question gets the refusal, not the desk
         # Prices, insurance, hours, parking: if no article mentions the word, only the front
         # desk knows, and a loosely related article would mislead.
-        unfamiliar = {w.lower() for w in unknown}
-        if any(w.lower() in unfamiliar for w in practical_words(message)):
+        practical = practical_words(question_part(message))
+        if practical and self._retriever.unknown_words(" ".join(practical)):
             return "no_answer", self.replies.front_desk()
         return None
 

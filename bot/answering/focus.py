@@ -21,19 +21,49 @@ _QUESTION_START = re.compile(
 )
 _LONG_WORDS = 30  # shorter messages are already one question
 _SHORT_QUESTION_WORDS = 6  # "would it help?" leans on the sentence before it
+# A question that points back ("are they bruises?", "can it help with the stress side of all
+# this?") names its subject in the sentence before it.
+_POINTS_BACK = re.compile(r"\b(it|that|this|they|them|these|those|he|she|her|him)\b", re.I)
+
+
+def question_part(message: str) -> str:
+    """The sentences of ``message`` that ask something, or the message when none does.
+
+    "How long do cupping marks last? I have a wedding Saturday" asks about cupping marks;
+    "Saturday" is context, not a question for the front desk.
+    """
+    sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
+    asking = [s for s in sentences if _asks(s)]
+    return " ".join(asking) if asking else message
+
+
+def _asks(sentence: str) -> bool:
+    return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
 
 
 def focus(message: str) -> str:
-    """The part of ``message`` to retrieve on: its last question, or the message itself."""
-    words = message.split()
-    if len(words) <= _LONG_WORDS:
-        return message
-    sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
-    questions = [i for i, s in enumerate(sentences) if s.endswith("?") or _QUESTION_START.match(s)]
-    if not questions:
-        return " ".join(sentences[-2:])
-    last = questions[-1]
+    """The part of ``message`` to retrieve on: its last question (with the sentence before
+    it when the question is short or points back to it), or the message itself."""
+    sentences, last = _last_question(message)
+    if last is None:
+        return message if len(sentences) <= 1 else " ".join(sentences[-2:])
     picked = sentences[last]
-    if len(picked.split()) <= _SHORT_QUESTION_WORDS and last > 0:
+    leans = len(picked.split()) <= _SHORT_QUESTION_WORDS or _POINTS_BACK.search(picked)
+    if leans and last > 0:
         picked = f"{sentences[last - 1]} {picked}"
     return picked
+
+
+def last_question(message: str) -> str:
+    """What a long message finally asks, alone (for its intent); a short message whole."""
+    sentences, last = _last_question(message)
+    return message if last is None else sentences[last]
+
+
+def _last_question(message: str) -> tuple[list[str], int | None]:
+    """A long message's sentences and the index of its last question (None: read it all)."""
+    if len(message.split()) <= _LONG_WORDS:
+        return [message], None
+    sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
+    questions = [i for i, s in enumerate(sentences) if _asks(s)]
+    return sentences, (questions[-1] if questions else None)

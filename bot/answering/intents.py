@@ -6,6 +6,7 @@ under Python's backtracking ``re`` the thanks pattern took 20 s on ``"ok   " * 1
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from bot.patterns import capped, linear
@@ -49,14 +50,30 @@ _PRACTICAL = linear(
     r"\b(insurance|insured|covered|cover|copay|co-pay|hsa|fsa|cost|costs|price|prices|pricing|"
     r"fee|fees|charge|pay|payment|credit|cash|discount|refund|cancel\w*|parking|park|address|"
     r"directions|located|location|hours|open|opening|closed|weekends?|sundays?|saturdays?|"
-    r"gift)\b",
+    r"gift|medicare|medicaid|deductible|superbill|reimburs\w*)\b",
+    ignore_case=True,
+)
+# A price asked with "how much" and a form of "be", ending soon after ("how much is a
+# session?", "how much are your visits"); "how much does it hurt" asks something else.
+_PRICE = linear(
+    r"\bhow much (is|are|would it be|will it be|would that be)( [\w'-]+){0,3}\s*[?.!]*\s*$"
+    r"|\bper (session|visit|treatment|appointment)\b",
     ignore_case=True,
 )
 
+_SENTENCE_END = re.compile(r"(?<=[?.!])\s+|\n+")
+
 
 def practical_words(message: str) -> list[str]:
-    """Words about prices, insurance, hours, parking and the like ("front desk" questions)."""
-    return [m.group(0) for m in _PRACTICAL.finditer(capped(message))]
+    """Words about prices, insurance, hours, parking and the like ("front desk" questions).
+
+    A "how much is..." price question counts as the word "cost".
+    """
+    text = capped(message)
+    words = [m.group(0) for m in _PRACTICAL.finditer(text)]
+    if any(_PRICE.search(part) for part in _SENTENCE_END.split(text)):
+        words.append("cost")
+    return words
 
 
 def classify(message: str) -> Intent:

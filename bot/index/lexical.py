@@ -11,6 +11,7 @@ import numpy as np
 import Stemmer
 
 from bot import tuning
+from bot.index.vocabulary import Vocabulary
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -82,6 +83,7 @@ class LexicalIndex:
         self._ids = list(ids)
         self._vocab: set[str] = set()
         self._long_vocab: list[str] = []
+        self._words = Vocabulary([])
         self._bm25: bm25s.BM25 | None = None
         if self._ids:
             tokens = [terms(t) for t in texts]
@@ -89,6 +91,7 @@ class LexicalIndex:
                 self._vocab.update(toks)
             # Stems long enough that a longer word starting with one is derived from it.
             self._long_vocab = sorted(t for t in self._vocab if len(t) >= 6)
+            self._words = Vocabulary(w for t in texts for w in _WORD.findall(t.lower()))
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 
@@ -117,12 +120,15 @@ class LexicalIndex:
 
     def subject_words(self, query: str) -> list[str]:
         """Unknown words that can carry a question's subject: not everyday English, and not
-        a derived form of a corpus word ("acupuncturist" of "acupuncture")."""
+        a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
+        "disc" of "disk", "arthritis" of "osteoarthritis")."""
         stem = _stemmer().stemWord
         return [
             w
             for w in self.unknown_words(query)
-            if not _common(w.lower()) and not self._derived(stem(w.lower()))
+            if not _common(w.lower())
+            and not self._derived(stem(w.lower()))
+            and not self._words.near(w)
         ]
 
     def _derived(self, stemmed: str) -> bool:

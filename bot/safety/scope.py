@@ -21,13 +21,23 @@ class Advice(StrEnum):
     CURE = "cure"
 
 
+# Generic words for a medicine, herb or supplement. Named medicines (brand or generic:
+# "eliquis", "advil", "gabapentin") come from the drug dictionary (``drug_names``), not
+# from a list here.
 _MEDS = (
-    r"(medication|medicine|meds|pills?|tablets?|prescription|painkillers?|pain killers?|"
-    r"ibuprofen|advil|motrin|aleve|naproxen|tylenol|acetaminophen|paracetamol|aspirin|opioids?|"
-    r"oxycodone|hydrocodone|tramadol|gabapentin|lyrica|pregabalin|muscle relaxants?|"
-    r"antidepressants?|blood thinners?|warfarin|insulin|steroids?|prednisone|cyclobenzaprine|"
-    r"supplements?|vitamins?|herbal (formulas?|remedies|medicines?|pills?|teas?)|turmeric|"
-    r"fish oil|cbd|melatonin|magnesium)"
+    r"(medications?|medicines?|meds|pills?|tablets?|capsules?|prescriptions?|script|"
+    r"painkillers?|pain killers?|opioids?|muscle relaxers?|muscle relaxants?|"
+    r"antidepressants?|blood thinners?|steroids?|supplements?|vitamins?|herbs?|herbal|"
+    r"formulas?|doses?|dosage|mg)"
+)
+_MEDICINE_WORD = re.compile(rf"\b{_MEDS}\b", re.I)
+# The visitor asking what they (or someone in their care) should do: a decision that is
+# theirs and their prescriber's. Combined with a medicine, a request for medication advice.
+_OWN_DECISION = re.compile(
+    r"\b(should|can|could|may|shall|do|must) (i|he|she|we|my \w+)\b|"
+    r"\b(is|are) (it|that|this|they|these|those|the two|both) (\w+ )?(ok|okay|safe|fine|"
+    r"bad|too much|dangerous|alright|a problem)\b|\b(ok|okay|safe|fine) to\b",
+    re.I,
 )
 _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
     (
@@ -180,6 +190,9 @@ def advice_kind(message: str) -> Advice | None:
             return kind
     if _MEDICINE_ACTION.search(message) and drug_names(message):
         return Advice.DOSE if _ADVICE[1][1].search(message) else Advice.MEDICATION
+    # Any medicine, herb or supplement, and a question about what one should do with it.
+    if _OWN_DECISION.search(message) and (_MEDICINE_WORD.search(message) or drug_names(message)):
+        return Advice.MEDICATION
     return None
 
 

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.answering.compose import asks_for_list
+from bot.answering.focus import focus, last_question
 from bot.answering.subject import asked_subjects
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
+from bot.index.vocabulary import Vocabulary
 from bot.schemas import ChatRequest
 from bot.services import Services, build_services
 from evals.evaluate import load_questions
@@ -116,3 +118,60 @@ def test_an_answer_never_mixes_in_another_article(federal: Services) -> None:
         kind, _, sources = ask(federal, question)
         assert kind == "answer"
         assert len(sources) == 1, (question, sources)
+
+
+def test_spelling_variants_and_compounds_of_article_words_are_covered() -> None:
+    vocabulary = Vocabulary(["tingling", "warmth", "disc", "osteoarthritis", "pressure", "shown"])
+    # Another ending, one letter apart, or inside a compound the articles use.
+    assert all(vocabulary.near(w) for w in ("tingly", "warm", "disk", "arthritis"))
+    # A corpus word inside a different word, or a look-alike of another stem, is not it.
+    assert not any(vocabulary.near(w) for w in ("acupressure", "shower", "migraine"))
+
+
+def test_a_spelling_variant_is_answered_not_declined(federal: Services) -> None:
+    # The federal articles write "disk"; visitors write "disc".
+    kind, answer, sources = ask(federal, "will losing weight help my slipped disc heal")
+    assert kind == "answer", answer
+    assert sources[:1] == ["herniated-disk.md"]
+
+
+@pytest.mark.parametrize(
+    "question", ["how much is a session", "does dr lin take medicare?", "How much are visits?"]
+)
+def test_front_desk_questions_get_the_front_desk(indexed: Services, question: str) -> None:
+    kind, answer, sources = ask(indexed, question)
+    assert (kind, sources) == ("no_answer", [])
+    assert answer == indexed.chat.replies.front_desk()
+
+
+def test_context_after_the_question_does_not_send_it_to_the_front_desk(indexed: Services) -> None:
+    question = "how long do cupping marks last? i have a wedding saturday"
+    kind, answer, sources = ask(indexed, question)
+    assert kind == "answer", answer
+    assert sources == ["integrative-treatments.md"]
+
+
+def test_a_long_story_is_read_for_its_question_not_its_words(indexed: Services) -> None:
+    story = (
+        "i almost fainted once watching a friend get an IV so needles make me queasy. my first "
+        "appointment is next week and i am already sweating about it. how thin are these "
+        "needles really and is it going to be painful?"
+    )
+    # "get ... appointment" in the story is not a booking request.
+    kind, answer, sources = ask(indexed, story)
+    assert kind == "answer", answer
+    assert sources == ["acupuncture-safety.md"]
+
+
+def test_a_question_that_points_back_is_read_with_the_sentence_before_it() -> None:
+    story = (
+        "had cupping on my upper back yesterday and there are dark purple circles everywhere "
+        "now, all over my shoulders. my husband is convinced something went wrong with it. "
+        "are they bruises and will they go away?"
+    )
+    assert focus(story).startswith("my husband is convinced")
+    assert last_question(story) == "are they bruises and will they go away?"
+    alone = "i sit all day at a desk and my back is stiff every evening. " * 3 + (
+        "how many sessions would i need for lower back pain?"
+    )
+    assert focus(alone) == "how many sessions would i need for lower back pain?"

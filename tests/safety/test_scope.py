@@ -30,6 +30,33 @@ def test_a_medication_or_diagnosis_question_is_refused(indexed: Services, messag
     assert not re.search(r"(^|[.!?]\s+)(yes|no)\b", reply.answer, re.IGNORECASE)
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Named medicines the scope patterns never list, found by the drug dictionary.
+        "my neurologist put me on topiramate. can i still get needled the same week?",
+        "is it ok to have cupping while i'm on clopidogrel?",
+        # Generic words (capsules, herbs) with a question about what one should do.
+        "these ashwagandha capsules from the health store, should my husband try them too?",
+        "are these herbs safe with my thyroid pills?",
+    ],
+)
+def test_any_medicine_with_a_should_i_question_is_medication_advice(message: str) -> None:
+    assert advice_kind(message) is Advice.MEDICATION
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "whats the point of herbs if im already getting acupuncture",
+        "does acupuncture have side effects like pain pills do?",
+        "can I eat before my appointment?",
+    ],
+)
+def test_a_medicine_mentioned_without_a_decision_is_not_advice(message: str) -> None:
+    assert advice_kind(message) is None
+
+
 def test_stopping_a_medicine_is_a_medication_question() -> None:
     assert advice_kind("should I stop my blood thinner before cupping?") is Advice.MEDICATION
     assert advice_kind("can i just order one and start taking it?") is Advice.MEDICATION
