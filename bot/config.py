@@ -58,6 +58,11 @@ class Settings(BaseSettings):
         description="How the model runs: torch, ONNX Runtime, or ONNX Runtime with int8 "
         "weights (onnx: the fastest with eval figures equal to torch's; see README).",
     )
+    triage_model: Literal["tuned", "logreg"] = Field(
+        "tuned",
+        description="Triage classifier: the model fine-tuned on the safety dataset (trained "
+        "once, minutes) or a logistic regression over the retrieval model's vectors.",
+    )
     model_cache_dir: Path | None = Field(
         None, description="Where the ONNX export is cached (default: DATA_DIR/models)."
     )

@@ -7,6 +7,8 @@ The CLI and the HTTP app both start here; routes receive these objects through
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import redis
 
@@ -29,6 +31,7 @@ from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
 from bot.refresh.job import MemoryStatusBoard, RedisStatusBoard, RefreshJob, StatusBoard
 from bot.refresh.saved import SavedHashes
+from bot.safety.classifier import TunedClassifier
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
 
@@ -90,6 +93,23 @@ def load_embedder(settings: Settings) -> Embedder:
     )
 
 
+def load_triage(settings: Settings, embedder: Embedder) -> SafetyTriage:
+    """Triage with the fine-tuned model (trained first if missing), or the lighter one."""
+    if settings.triage_model == "logreg":
+        return SafetyTriage(embedder, settings.triage_cache_dir)
+    from bot.safety.finetune import ensure_tuned
+
+    return SafetyTriage(
+        embedder, settings.triage_cache_dir, _tuned(ensure_tuned(settings), settings.embed_threads)
+    )
+
+
+@lru_cache(maxsize=2)
+def _tuned(folder: Path, threads: int) -> TunedClassifier:
+    """One ONNX session per model folder per process (tests build many services)."""
+    return TunedClassifier(folder, threads)
+
+
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:
     """Load the model (unless given one) and open the index described by ``settings``."""
     embedder = embedder or load_embedder(settings)
@@ -98,7 +118,7 @@ def build_services(settings: Settings, embedder: Embedder | None = None) -> Serv
     )
     index = ActiveIndex(registry)
     retriever = Retriever(index, embedder, settings.top_k)
-    triage = SafetyTriage(embedder, settings.triage_cache_dir)
+    triage = load_triage(settings, embedder)
     indexer = Indexer(
         registry,
         embedder,

@@ -93,11 +93,12 @@ GAP_GROUP_SIMILARITY: Final = 0.72
 # ("I have sciatica down one leg, can you help?") can score 0.9, so a clear flag from the
 # classifier alone needs 0.97; below that it adds the safety net. Out of fold per label at
 # 0.9: emergency recall 0.58 with no harmless dev message flagged, crisis 0.48 with 0.03.
-TRIAGE_CRISIS: Final = 0.97
-TRIAGE_EMERGENCY: Final = 0.97
-TRIAGE_URGENT: Final = 0.97
+TRIAGE_THRESHOLDS: Final = {"crisis": 0.97, "emergency": 0.97, "urgent": 0.97}
 # From this up to the thresholds above, a possible red flag: the answer plus a safety net.
 TRIAGE_SAFETY_NET: Final = 0.6
+# The same for the fine-tuned model (bot/safety/finetune.py), the default: CALIBRATION_NOTE.
+TUNED_THRESHOLDS: Final = {"crisis": 0.9, "emergency": 0.9, "urgent": 0.9}
+TUNED_SAFETY_NET: Final = 0.5
 # The reviewed-exemplar layer: cosine similarity of a clause to a red-flag exemplar that
 # counts, unless a benign look-alike is within the margin. On tests/data/safety_cases.yaml
 # ordinary back-pain questions reach about 0.74 against the emergency exemplars, real red

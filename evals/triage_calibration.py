@@ -1,64 +1,109 @@
 """How the triage thresholds in ``bot/tuning.py`` were picked: grouped CV on the dev part.
 
-Run ``python -m evals.triage_calibration``. Each fold holds out whole sources (as the
-held-out part does), trains on the rest of the development part, and scores the held-out
-messages; the table shows recall and over-triage at candidate thresholds. The held-out part
-of the dataset is never read here.
+Run ``python -m evals.triage_calibration [--folds N] [--model tuned|logreg]``. Each fold
+holds out whole sources (as the held-out part does), trains on the rest of the
+development part (fine-tuning the model, or fitting the logistic regression), and scores
+the held-out messages; the table shows, per threshold, recall and over-triage of the
+classifier alone and of the classifier with the reviewed rules. The held-out part of the
+dataset is never read here.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.config import Settings
-from bot.embedding import Prefetched, SentenceTransformerEmbedder
-from bot.safety import classifier, dataset
+from bot.onnx_embedding import OnnxEmbedder, ensure_onnx_model
+from bot.safety import classifier, dataset, finetune
 from bot.safety.dataset import LABELS
+from bot.safety.triage import SafetyTriage
+
+Scores = npt.NDArray[np.float64]
 
 
-def out_of_fold_scores(folds: int = 5) -> tuple[list[dataset.Message], np.ndarray]:
+def out_of_fold_scores(model: str, folds: int) -> tuple[list[dataset.Message], Scores]:
     """Per dev message, its score for each label from a model that never saw its source."""
     from sklearn.model_selection import GroupKFold
 
     settings = Settings()
-    model = SentenceTransformerEmbedder(settings.resolve_model_path(), settings.model_name())
+    base = settings.resolve_model_path()
+    picker = OnnxEmbedder(base, settings.onnx_cache_dir)
     messages = dataset.load("dev")
-    extra = classifier._exemplar_messages()
-    # Every unit embedded once, in one batch; the folds reuse the vectors.
-    texts = [u for m in messages + extra for u in classifier.units(m.text)]
-    embedder = Prefetched(model, texts)
+    extra = classifier.exemplar_messages()
     sources = sorted({m.source for m in messages})
-    scores = np.zeros((len(messages), len(LABELS)))
-    unit_vectors = [embedder.embed(classifier.units(m.text)) for m in messages]
-    extra_x, extra_y, _ = classifier.training_examples(extra, embedder)
-    splitter = GroupKFold(n_splits=folds)
     groups = [sources.index(m.source) for m in messages]
-    for train_idx, test_idx in splitter.split(messages, groups=groups):
-        train = [messages[i] for i in train_idx]
-        x, y, _ = classifier.training_examples(train, embedder)
-        fitted = classifier.fit(np.vstack([x, extra_x]), np.concatenate([y, extra_y]))
+    scores = np.zeros((len(messages), len(LABELS)))
+    for number, (train_idx, test_idx) in enumerate(
+        GroupKFold(n_splits=folds).split(messages, groups=groups), start=1
+    ):
+        examples = classifier.pick_units([messages[i] for i in train_idx] + extra, picker)
+        print(f"fold {number}/{folds}: {len(examples[0])} training units", flush=True)
+        score = _scorer(model, base, examples, picker)
         for i in test_idx:
-            s = fitted.scores(unit_vectors[i])
-            scores[i] = [s[label] for label in LABELS]
+            found = score(classifier.units(messages[i].text))
+            scores[i] = [found[label] for label in LABELS]
     return messages, scores
 
 
+def _scorer(
+    model: str, base: str, examples: tuple[list[str], list[int]], picker: OnnxEmbedder
+) -> classifier.Scorer:
+    if model == "logreg":
+        fitted = classifier.fit(picker.embed(examples[0]), np.array(examples[1]))
+        return lambda texts: fitted.scores(picker.embed(texts))
+    folder = Path(tempfile.mkdtemp(prefix="triage-fold-"))
+    finetune.train(base, examples, folder)
+    ensure_onnx_model(str(folder), folder / "onnx", "onnx")
+    return classifier.TunedClassifier(folder).scores
+
+
+def rule_flags(messages: Sequence[dataset.Message]) -> list[set[str]]:
+    """The kinds the reviewed rules (English, Spanish, Chinese) raise for each message."""
+    return [SafetyTriage.rule_kinds(m.text) for m in messages]
+
+
+def table(messages: Sequence[dataset.Message], scores: Scores, rules: list[set[str]]) -> None:
+    """Recall per label and over-triage at each threshold, alone and with the rules."""
+    labels = [m.label for m in messages]
+    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97):
+        for with_rules in (False, True):
+            kinds: list[set[str]] = []
+            for row, found in zip(scores, rules, strict=True):
+                flagged = {str(LABELS[k]) for k in range(1, len(LABELS)) if row[k] >= threshold}
+                kinds.append(flagged | found if with_rules else flagged)
+            layers = "+rules" if with_rules else "alone "
+            print(f"t={threshold:.2f} {layers} {_line(labels, kinds)}")
+
+
+def _line(labels: Sequence[str], kinds: Sequence[set[str]]) -> str:
+    care = {"emergency", "urgent"}
+    hits: dict[str, list[bool]] = {}
+    for label, found in zip(labels, kinds, strict=True):
+        if label in care:
+            hits.setdefault(label, []).append(bool(found & care))
+        elif label == "crisis":
+            hits.setdefault(label, []).append("crisis" in found)
+        else:
+            hits.setdefault("over-triage", []).append(bool(found))
+    return "  ".join(f"{k} {np.mean(v):.3f}" for k, v in sorted(hits.items()))
+
+
 def main() -> None:
-    """Print recall per label and over-triage of harmless messages at each threshold."""
+    """Print the calibration tables for the chosen classifier."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    messages, scores = out_of_fold_scores()
-    labels = np.array([LABELS.index(m.label) for m in messages])
-    none = labels == 0
-    for t in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
-        flagged = scores[:, 1:].max(axis=1) >= t
-        line = [f"t={t:.1f}"]
-        for k, name in enumerate(LABELS[1:], start=1):
-            mask = labels == k
-            line.append(f"{name} {flagged[mask].mean():.3f}")
-        line.append(f"over-triage {flagged[none].mean():.3f}")
-        print("  ".join(line))
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--model", choices=("tuned", "logreg"), default="tuned")
+    args = parser.parse_args()
+    messages, scores = out_of_fold_scores(args.model, args.folds)
+    table(messages, scores, rule_flags(messages))
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 _VERSION = "1"  # bump when training changes, so cached weights are not reused
 _REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
 _MEMO: dict[str, TriageModel] = {}
+# A message's units in, its score per label out.
+Scorer = Callable[[Sequence[str]], dict[Label, float]]
 
 
 @dataclass(frozen=True)
@@ -74,36 +76,43 @@ def units(message: str, folded: str | None = None) -> list[str]:
     return [folded, *parts] if folded else []
 
 
-def training_examples(
+def pick_units(
     messages: Sequence[dataset.Message], embedder: Embedder
-) -> tuple[Vectors, npt.NDArray[np.int64], list[str]]:
-    """Vectors, label indices and group names (sources) of every training unit."""
-    texts: list[str] = []
-    owners: list[int] = []
-    for i, message in enumerate(messages):
-        for unit in units(message.text):
-            texts.append(unit)
-            owners.append(i)
-    vectors = embedder.embed(texts)
+) -> tuple[list[str], list[int]]:
+    """The texts a classifier learns from, with their label indices.
+
+    Every message teaches through its whole text. A harmless message's sentences are all
+    harmless examples; a flagged message's sentence most like its label's reviewed
+    exemplars carries the label too (the other sentences of a story stay unlabelled: "we
+    went to the beach" is not a red flag because the message has one).
+    """
+    per_message = [units(m.text) for m in messages]
+    flat = [u for unit_list in per_message for u in unit_list]
+    vectors = dict(zip(flat, embedder.embed(flat), strict=True)) if flat else {}
     anchors = _label_anchors(embedder)
-    keep: list[int] = []
+    texts: list[str] = []
     labels: list[int] = []
-    for i, message in enumerate(messages):
-        rows = [r for r, o in enumerate(owners) if o == i]
-        if not rows:
+    for message, found in zip(messages, per_message, strict=True):
+        if not found:
             continue
         label = LABELS.index(message.label)
-        keep.append(rows[0])  # the whole message
+        texts.append(found[0])
         labels.append(label)
         if message.label == "none":
-            keep += rows[1:]
-            labels += [label] * (len(rows) - 1)
-        elif len(rows) > 1:
-            best = max(rows[1:], key=lambda r: float((anchors[label] @ vectors[r]).max()))
-            keep.append(best)
+            texts += found[1:]
+            labels += [label] * (len(found) - 1)
+        elif len(found) > 1:
+            texts.append(max(found[1:], key=lambda u: float((anchors[label] @ vectors[u]).max())))
             labels.append(label)
-    groups = [messages[owners[r]].source for r in keep]
-    return vectors[keep], np.array(labels, dtype=np.int64), groups
+    return texts, labels
+
+
+def training_examples(
+    messages: Sequence[dataset.Message], embedder: Embedder
+) -> tuple[Vectors, npt.NDArray[np.int64]]:
+    """Vectors and label indices of every training unit."""
+    texts, labels = pick_units(messages, embedder)
+    return embedder.embed(texts), np.array(labels, dtype=np.int64)
 
 
 def _label_anchors(embedder: Embedder) -> dict[int, Vectors]:
@@ -125,7 +134,7 @@ def fit(vectors: Vectors, labels: npt.NDArray[np.int64], c: float = _REGULARISAT
     return TriageModel(coef, intercept)
 
 
-def _exemplar_messages() -> list[dataset.Message]:
+def exemplar_messages() -> list[dataset.Message]:
     """The reviewed exemplars and look-alikes in ``rules.py``, as training messages."""
     found = [
         dataset.Message(t, kind, "exemplar", "en", "rules.py", "dev")
@@ -137,8 +146,8 @@ def _exemplar_messages() -> list[dataset.Message]:
 
 def train(embedder: Embedder) -> TriageModel:
     """Train on the development part of the dataset and the reviewed exemplars."""
-    messages = dataset.load("dev") + _exemplar_messages()
-    vectors, labels, _ = training_examples(messages, embedder)
+    messages = dataset.load("dev") + exemplar_messages()
+    vectors, labels = training_examples(messages, embedder)
     return fit(vectors, labels)
 
 
@@ -168,3 +177,24 @@ def load_or_train(embedder: Embedder, cache_dir: Path | None) -> TriageModel:
                 log.warning("could not cache the triage model: %s", exc)
     _MEMO[key] = model
     return model
+
+
+class TunedClassifier:
+    """The fine-tuned triage model (:mod:`bot.safety.finetune`) on ONNX Runtime, with its head.
+
+    It reads the same units as the logistic regression (the whole message and its
+    sentences) through its own fine-tuned copy of the model; the retrieval model is untouched.
+    """
+
+    def __init__(self, folder: Path, threads: int = 0) -> None:
+        from bot.onnx_embedding import OnnxEmbedder
+
+        self.embedder = OnnxEmbedder(
+            str(folder), folder / "onnx", name=folder.name, threads=threads
+        )
+        with np.load(folder / "head.npz") as saved:
+            self.head = TriageModel(saved["coef"], saved["intercept"])
+
+    def scores(self, texts: Sequence[str]) -> dict[Label, float]:
+        """The message's score per label: the highest any of its units reaches."""
+        return self.head.scores(self.embedder.embed(texts))

@@ -16,7 +16,7 @@ possible one (the classifier's middle band) gets the answer plus a safety-net pa
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -149,18 +149,26 @@ def is_negated(clause: str) -> bool:
 class SafetyTriage:
     """Decides whether a message needs an emergency, urgent or crisis reply."""
 
-    def __init__(self, embedder: Embedder, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        cache_dir: Path | None = None,
+        tuned: classifier.TunedClassifier | None = None,
+    ) -> None:
         self._embedder = embedder
-        self._model = classifier.load_or_train(embedder, cache_dir)
+        # The fine-tuned model when there is one; else a logistic regression over the
+        # retrieval model's vectors (lighter, and weaker: see bot/safety/finetune.py).
+        self._tuned = tuned
+        self._model = None if tuned else classifier.load_or_train(embedder, cache_dir)
         labels = [(kind, text) for kind, texts in EXEMPLARS.items() for text in texts]
         self._labels = labels
         self._vectors = embedder.embed([t for _, t in labels])
         self._benign = embedder.embed(list(BENIGN))
 
     def semantic_inputs(self, message: str) -> list[str]:
-        """Every text triage embeds: the classifier's units, then the affirmed clauses."""
+        """Every text triage embeds with the retrieval model (for one batch per request)."""
         read = _read(message)
-        return [*read.units, *read.clauses]
+        return list(read.clauses) if self._tuned else [*read.units, *read.clauses]
 
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
@@ -177,28 +185,32 @@ class SafetyTriage:
         """
         read = _read(message)
         folded = read.folded
-        current = " . ".join(affirmed(c) for c in read.parts)
-        context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(fold(h))))
-        flags = self._rules(current, context)
         language = detect(folded)
-        foreign = rules_i18n.match(folded, language)
-        if foreign is not None:
-            flags.append(Flag(foreign[0], f"pattern: {foreign[1][:40]}", "rule"))
+        flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
-        scores = self._model.scores(embed(list(read.units)))
-        flags += _classified(scores)
+        scores = self._scores(read.units, embed)
+        flags += _classified(scores, tuned=self._tuned is not None)
         if read.clauses:
             similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
-        possible = max(scores["emergency"], scores["urgent"]) >= tuning.TRIAGE_SAFETY_NET
+        net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
+        possible = max(scores["emergency"], scores["urgent"]) >= net
         return Assessment(
             flag=flag,
             safety_net=flag is None and possible,
             language=language,
             about_someone_else=bool(_SOMEONE_ELSE.search(folded)),
         )
+
+    def _scores(
+        self, texts: Sequence[str], embed: Callable[[Sequence[str]], Vectors]
+    ) -> dict[Label, float]:
+        if self._tuned is not None:
+            return self._tuned.scores(texts)
+        assert self._model is not None
+        return self._model.scores(embed(texts))
 
     def semantic_flag(self, vectors: Vectors) -> Flag | None:
         """The flag whose reviewed exemplars some clause matches closely, unless a look-alike
@@ -218,14 +230,27 @@ class SafetyTriage:
                 best = flag
         return best
 
-    def _rules(self, current: str, context: str) -> list[Flag]:
-        found = []
-        for rule in RULES:
-            if rule.excluded(current):
-                continue
-            if rule.matches(current, f"{context} . {current}"):
-                found.append(Flag(rule.kind, rule.name, "rule"))
-        return found
+    @staticmethod
+    def rule_kinds(message: str) -> set[str]:
+        """What the reviewed rules alone raise for one message (for calibration)."""
+        read = _read(message)
+        return {f.kind for f in _rule_flags(read, (), detect(read.folded))}
+
+
+def _rule_flags(read: _Reading, history: Sequence[str], language: Language) -> list[Flag]:
+    """Flags from the reviewed English rules (with recent turns) and the es/zh patterns."""
+    current = " . ".join(affirmed(c) for c in read.parts)
+    context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(fold(h))))
+    found = []
+    for rule in RULES:
+        if rule.excluded(current):
+            continue
+        if rule.matches(current, f"{context} . {current}"):
+            found.append(Flag(rule.kind, rule.name, "rule"))
+    foreign = rules_i18n.match(read.folded, language)
+    if foreign is not None:
+        found.append(Flag(foreign[0], f"pattern: {foreign[1][:40]}", "rule"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -251,14 +276,11 @@ def _read(message: str) -> _Reading:
     return _Reading(folded, tuple(parts), tuple(classifier.units(message, folded)), tuple(found))
 
 
-def _classified(scores: dict[Label, float]) -> list[Flag]:
+def _classified(scores: dict[Label, float], tuned: bool) -> list[Flag]:
     """Flags from the classifier's scores past their calibrated thresholds."""
     found = []
-    for kind, threshold in (
-        ("crisis", tuning.TRIAGE_CRISIS),
-        ("emergency", tuning.TRIAGE_EMERGENCY),
-        ("urgent", tuning.TRIAGE_URGENT),
-    ):
+    thresholds = tuning.TUNED_THRESHOLDS if tuned else tuning.TRIAGE_THRESHOLDS
+    for kind, threshold in thresholds.items():
         if scores[kind] >= threshold:  # type: ignore[index]
             found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))  # type: ignore[arg-type,index]
     return found
