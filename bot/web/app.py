@@ -32,9 +32,9 @@ def create_app(
         # Loading the model takes seconds: do it off the event loop, once per process.
         services = await run_in_threadpool(build, settings)
         app.state.services = services
-        # The drug dictionary takes seconds to load; only the chat needs it, so a server
-        # loads it in the background (the ingest CLI never does).
-        drugs.warm_up()
+        # The drug table is read (or built, once per package version, by a child process)
+        # in the background; only the chat needs it (the ingest CLI never does).
+        drugs.warm_up(settings.triage_cache_dir)
         yield
         services.refresh.wait(timeout=60)
 
