@@ -20,12 +20,14 @@ from bot.errors import BotError, RateLimited, TooLarge
 from bot.safety import drugs
 from bot.services import Services, build_services
 from bot.web import admin_routes, chat_routes, site_routes
+from bot.web.memory import few_malloc_arenas
 
 
 def create_app(
     settings: Settings, build: Callable[[Settings], Services] = build_services
 ) -> FastAPI:
     """Create the bot's FastAPI app; ``build`` makes the services when the app starts."""
+    few_malloc_arenas()  # for ``uvicorn ...:app_from_env`` workers; server.py did it first
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
