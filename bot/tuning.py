@@ -93,6 +93,7 @@ SAFETY_MAX_CLAUSES: Final = 24
 TRIAGE_MAX_UNITS: Final = 32
 # glibc malloc arenas of the server process. By default each thread that allocates may get
 # its own arena (up to 8 per core), and the request threads, ONNX Runtime and Chroma leave
-# each one fragmented: with 2, `make bench`'s server peak (VmHWM) fell from 547 to 428 MB
-# on this machine (2 cores), throughput within the run-to-run noise.
+# each one fragmented: with 2, the server's peak (VmHWM) over chat and a 200-article
+# refresh fell from 547 MB to 428-491 MB (five runs on this 2-core machine under load),
+# throughput within the run-to-run noise.
 MALLOC_ARENAS: Final = 2
