@@ -16,6 +16,7 @@ holds the full dictionary, not even briefly), into the models cache, and read fr
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import subprocess
@@ -35,6 +36,7 @@ Table = Mapping[str, tuple[str, ...]]
 
 _ROOT = str(Path(__file__).resolve().parents[2])  # where the ``bot`` package is
 _lock = threading.Lock()
+log = logging.getLogger(__name__)
 _state: dict[str, object] = {}
 
 
@@ -86,10 +88,7 @@ def _table() -> Table:
         table = _state.get("table")
         if table is None:
             folder = _state.get("folder")
-            path = table_path(folder if isinstance(folder, Path) else _default_folder())
-            if not path.exists():
-                _build_elsewhere(path)
-            names = json.loads(path.read_text(encoding="utf-8"))["names"]
+            names = _names(table_path(folder if isinstance(folder, Path) else _default_folder()))
             # One string object per generic name, shared by all its brand names.
             shared: dict[str, str] = {}
             table = {
@@ -98,6 +97,20 @@ def _table() -> Table:
             }
             _state["table"] = table
     return table  # type: ignore[return-value]
+
+
+def _names(path: Path) -> dict[str, list[str]]:
+    """The table's contents: from its file, written first if missing."""
+    try:
+        if not path.exists():
+            _build_elsewhere(path)
+        names: dict[str, list[str]] = json.loads(path.read_text(encoding="utf-8"))["names"]
+        return names
+    except (OSError, ValueError, KeyError, subprocess.CalledProcessError) as exc:
+        # A read-only or damaged cache must not cost the medication check: read the
+        # package here instead (the old way: correct, only heavier).
+        log.warning("drug-name table unavailable at %s (%s); reading the package", path, exc)
+        return _extract()
 
 
 def _default_folder() -> Path:

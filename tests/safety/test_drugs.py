@@ -79,3 +79,13 @@ def test_a_sample_of_the_whole_dictionary_matches_the_package(built: Path) -> No
     for a, b in zip(sample[::2], sample[1::2], strict=True):
         text = f"{a} {b}"
         assert drugs.drug_names(text) == reference(text), text
+
+
+def test_an_unwritable_cache_still_finds_drugs(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be")
+    drugs.use_folder(blocked)
+    try:
+        assert drugs.drug_names("is it ok to take my eliquis") == ["Apixaban"]
+    finally:
+        drugs.use_folder(None)
