@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e '.[dev]'
 	$(PY) -m bot.onnx_embedding  # export the model to ONNX once (data/models)
+	$(PY) -m bot.safety.drugs  # the compact drug-name table, once per package version
 	touch $(STAMP)
 
 ingest: install

@@ -6,12 +6,17 @@ own app from the environment (``bot.web.app:app_from_env``); they share Chroma a
 
 from __future__ import annotations
 
-from typing import Any
+from bot.web.memory import few_malloc_arenas
 
-import uvicorn
+# Before any library starts a thread that allocates (see bot/web/memory.py).
+few_malloc_arenas()
 
-from bot.config import Settings
-from bot.web.app import MAX_HEADER_BYTES, create_app
+from typing import Any  # noqa: E402
+
+import uvicorn  # noqa: E402
+
+from bot.config import Settings  # noqa: E402
+from bot.web.app import MAX_HEADER_BYTES, create_app  # noqa: E402
 
 settings = Settings()
 # The model and the index are loaded in the app's lifespan, not here at import time.

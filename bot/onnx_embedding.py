@@ -124,7 +124,10 @@ class OnnxEmbedder:
         options.inter_op_num_threads = 1
         # No busy-waiting between runs: the two cores are shared with the web server.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        # EXTENDED fuses attention and layer norms like ALL does; ALL only adds layout
+        # rewrites for convolutions, which this model has none of, yet holds ~26 MB more.
+        # Vectors are bit-identical (checked on 2,022 texts of the eval sets and articles).
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         self._session = ort.InferenceSession(
             str(onnx_file), options, providers=["CPUExecutionProvider"]
         )
@@ -146,18 +149,27 @@ class OnnxEmbedder:
         return self._dimension
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """Encode texts, batched by similar length so little time goes into padding."""
-        out = np.zeros((len(texts), self._dimension), dtype=np.float32)
+        """Encode texts, batched by similar length so little time goes into padding.
+
+        Texts that tokenise alike run once: the model is uncased, so a question and its
+        lower-cased form (which triage reads) are the same input.
+        """
         if not texts:
-            return out
-        encodings = self._tokenizer.encode_batch(list(texts))
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+            return np.zeros((0, self._dimension), dtype=np.float32)
+        distinct: dict[tuple[int, ...], int] = {}
+        rows_of = [
+            distinct.setdefault(tuple(e.ids), len(distinct))
+            for e in self._tokenizer.encode_batch(list(texts))
+        ]
+        inputs = list(distinct)
+        out = np.zeros((len(inputs), self._dimension), dtype=np.float32)
+        order = sorted(range(len(inputs)), key=lambda i: len(inputs[i]))
         for start in range(0, len(order), self._batch_size):
             rows = order[start : start + self._batch_size]
-            out[rows] = self._run([encodings[i].ids for i in rows])
-        return out
+            out[rows] = self._run([inputs[i] for i in rows])
+        return out[rows_of]
 
-    def _run(self, batch: list[list[int]]) -> Vectors:
+    def _run(self, batch: list[tuple[int, ...]]) -> Vectors:
         width = max(len(ids) for ids in batch)
         input_ids = np.zeros((len(batch), width), dtype=np.int64)
         mask = np.zeros((len(batch), width), dtype=np.int64)

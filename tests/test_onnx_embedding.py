@@ -9,6 +9,7 @@ import pytest
 from conftest import ROOT
 
 from bot.config import Settings
+from bot.embedding import Vectors
 from bot.onnx_embedding import OnnxEmbedder
 
 pytestmark = pytest.mark.slow
@@ -45,3 +46,24 @@ def test_the_onnx_backend_never_imports_torch(tmp_path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["False", "False"]
+
+
+def test_texts_that_tokenise_alike_run_once_and_get_the_same_vector() -> None:
+    settings = Settings()
+    onnx = OnnxEmbedder(settings.resolve_model_path(), settings.onnx_cache_dir)
+    rows: list[int] = []
+    run = onnx._run
+
+    def counted(batch: list[tuple[int, ...]]) -> Vectors:
+        rows.append(len(batch))
+        return run(batch)
+
+    onnx._run = counted  # type: ignore[method-assign]
+    texts = ["How does acupuncture help back pain?", "how does acupuncture help back pain?"]
+    texts.append("how does acupuncture help back pain")
+    vectors = onnx.embed(texts)
+    assert rows == [2]  # the lower-cased question is the same input for an uncased model
+    assert np.array_equal(vectors[0], vectors[1])
+    alone = onnx.embed(texts[2:])
+    assert float(vectors[2] @ alone[0]) > 0.99999
+    assert float(vectors[0] @ vectors[2]) < 0.9999  # the question mark is a token

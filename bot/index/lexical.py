@@ -67,7 +67,10 @@ def _common(word: str) -> bool:
     """Whether ``word`` is an everyday English word ("friend", "question", "need")."""
     from wordfreq import zipf_frequency
 
-    return word in _CHAT_CONTRACTIONS or zipf_frequency(word, "en") >= tuning.COMMON_WORD_ZIPF
+    # The small list (every word used at least once per million) decides the threshold, far
+    # above its floor, exactly as the large one does, in a tenth of the memory (~30 MB less).
+    common = zipf_frequency(word, "en", wordlist="small") >= tuning.COMMON_WORD_ZIPF
+    return word in _CHAT_CONTRACTIONS or common
 
 
 def terms(text: str) -> list[str]:

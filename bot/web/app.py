@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -20,6 +20,7 @@ from bot.errors import BotError, RateLimited, TooLarge
 from bot.safety import drugs
 from bot.services import Services, build_services
 from bot.web import admin_routes, chat_routes, site_routes
+from bot.web.memory import few_malloc_arenas
 
 # A request's headers, all of them together (``server.py`` gives h11 the same limit).
 MAX_HEADER_BYTES = 16 * 1024
@@ -29,15 +30,16 @@ def create_app(
     settings: Settings, build: Callable[[Settings], Services] = build_services
 ) -> FastAPI:
     """Create the bot's FastAPI app; ``build`` makes the services when the app starts."""
+    few_malloc_arenas()  # for ``uvicorn ...:app_from_env`` workers; server.py did it first
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         # Loading the model takes seconds: do it off the event loop, once per process.
         services = await run_in_threadpool(build, settings)
         app.state.services = services
-        # The drug dictionary takes seconds to load; only the chat needs it, so a server
-        # loads it in the background (the ingest CLI never does).
-        drugs.warm_up()
+        # The drug table is read (or built, once per package version, by a child process)
+        # in the background; only the chat needs it (the ingest CLI never does).
+        drugs.warm_up(settings.triage_cache_dir)
         yield
         services.refresh.stop()  # a refresh child must not outlive its server
 
@@ -63,7 +65,7 @@ def create_app(
             allow_headers=["Content-Type"],
             expose_headers=["Retry-After"],
         )
-    app.middleware("http")(site_routes.security_headers)
+    app.add_middleware(SecurityHeaders)
     _install_error_handlers(app)
     app.include_router(chat_routes.router)
     app.include_router(site_routes.router)
@@ -107,6 +109,36 @@ class HeaderLimit:
                 await JSONResponse(error, status_code=431)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class SecurityHeaders:
+    """Headers every response carries, added as the response starts.
+
+    Plain ASGI rather than ``@app.middleware("http")``, whose wrapper runs each request in
+    a task with its own body stream: measurable server time on every request.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        staff_data = scope["path"].startswith("/admin/api")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+                if staff_data:
+                    # Articles, gaps and versions are staff data: no browser or proxy may
+                    # keep a copy.
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 class BodyLimit:

@@ -1,4 +1,9 @@
-"""Every FastAPI dependency, typed: routes ask for what they use, never for ``app.state``."""
+"""Every FastAPI dependency, typed: routes ask for what they use, never for ``app.state``.
+
+The getters only read an attribute, so they are ``async``: FastAPI runs a plain ``def``
+dependency in the thread pool, a hop per dependency per request for nothing. Those that may
+wait on Redis (rate limits, the admin token's failure count) stay plain functions.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ from bot.refresh.job import RefreshJob
 from bot.services import Services
 
 
-def get_services(request: Request) -> Services:
+async def get_services(request: Request) -> Services:
     """The services built once in the app's lifespan."""
     services: Services = request.app.state.services
     return services
@@ -25,32 +30,32 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_settings(services: ServicesDep) -> Settings:
+async def get_settings(services: ServicesDep) -> Settings:
     """The settings the services were built from."""
     return services.settings
 
 
-def get_chat(services: ServicesDep) -> ChatService:
+async def get_chat(services: ServicesDep) -> ChatService:
     """The chat service."""
     return services.chat
 
 
-def get_feedback(services: ServicesDep) -> FeedbackStore:
+async def get_feedback(services: ServicesDep) -> FeedbackStore:
     """The ratings store."""
     return services.feedback
 
 
-def get_gaps(services: ServicesDep) -> GapLog:
+async def get_gaps(services: ServicesDep) -> GapLog:
     """The content-gap log."""
     return services.gaps
 
 
-def get_recent(services: ServicesDep) -> QuestionMemory:
+async def get_recent(services: ServicesDep) -> QuestionMemory:
     """Which question each recent answer id answered."""
     return services.recent
 
 
-def get_refresh(services: ServicesDep) -> RefreshJob:
+async def get_refresh(services: ServicesDep) -> RefreshJob:
     """The staff refresh job."""
     return services.refresh
 

@@ -1,11 +1,10 @@
-"""The website side: the embeddable widget script, the demo clinic page, security headers."""
+"""The website side: the embeddable widget script and the demo clinic page."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -15,19 +14,6 @@ DEMO_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
-
-
-async def security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    """Headers every response carries."""
-    response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if request.url.path.startswith("/admin/api"):
-        # Articles, gaps and versions are staff data: no browser or proxy may keep a copy.
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 router = APIRouter(include_in_schema=False)
