@@ -10,7 +10,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ingest run serve test test-fast bench eval lint format screenshots clean
+.PHONY: install triage-model ingest run serve test test-fast bench eval lint format screenshots clean
 
 install: $(STAMP)
 
@@ -27,26 +27,31 @@ $(STAMP): pyproject.toml
 	$(PY) -m bot.safety.drugs  # the compact drug-name table, once per package version
 	touch $(STAMP)
 
-ingest: install
+# Triage's own copy of the model, fine-tuned on the safety dataset's development part:
+# minutes the first time for each dataset, then a no-op (cached in data/models).
+triage-model: install
+	$(PY) -m bot.safety.finetune
+
+ingest: triage-model
 	$(PY) ingest.py --source knowledge
 
 run: ingest serve
 
-serve: install
+serve: triage-model
 	$(PY) server.py
 
-test: install
+test: triage-model
 	$(call ensure,chromium redis-server)
 	$(PY) -m pytest
 
-test-fast: install
+test-fast: triage-model
 	$(PY) -m pytest -m "not slow and not browser"
 
-bench: install
+bench: triage-model
 	$(PY) -m tools.benchmark
 	$(PY) -m tools.scale_bench
 
-eval: install
+eval: triage-model
 	$(PY) -m evals.evaluate
 
 lint: install

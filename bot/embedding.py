@@ -18,7 +18,9 @@ def model_dimension(model_path: str) -> int:
     """A sentence-transformers model's vector length, read from its files without loading it."""
     pooling = Path(model_path) / "1_Pooling" / "config.json"
     if pooling.exists():
-        return int(json.loads(pooling.read_text())["word_embedding_dimension"])
+        config = json.loads(pooling.read_text())
+        # Newer sentence-transformers releases write the key under its newer name.
+        return int(config.get("word_embedding_dimension") or config["embedding_dimension"])
     return int(json.loads((Path(model_path) / "config.json").read_text())["hidden_size"])
 
 

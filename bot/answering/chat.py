@@ -54,6 +54,11 @@ class ChatService:
             url=settings.booking_url, phone=settings.phone, label="Book an appointment"
         )
 
+    @property
+    def triage(self) -> SafetyTriage:
+        """The triage every message goes through first."""
+        return self._triage
+
     def reply(self, request: ChatRequest) -> ChatReply:
         """Produce the reply for one message, using ``history`` for follow-up questions."""
         user_turns = [t.content for t in request.history if t.role == "user"]

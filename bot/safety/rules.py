@@ -101,6 +101,25 @@ _FICTION = (
     r"spill\w*|keyboard|typo|my phone|my laptop|cooking|recipe)"
 )
 _PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances? of|protect\w*)"
+# ConText's "historical" and "resolved" modifiers, for findings that are events: an injury or
+# chest pain a doctor has already assessed, or long ago; numbness that passes within minutes
+# or hours of a ride or a flight. Such a finding is not a current red flag (a new one in the
+# same message still is: bladder, both-leg and worsening rules have no such exclusion).
+_ASSESSED = (
+    r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|everything) (\w+ ){0,2}(were|was|"
+    r"came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|okay|negative)|"
+    r"nothing (was )?(broken|fractured)|no (fracture|break)s?\b|checked me (out|over)|"
+    r"(er|a and e|doctor|gp|urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) (just|only)))"
+)
+_LONG_AGO = (
+    r"((\d+|a few|a couple of|several|two|three|four|five|six|ten|many) (years|months) ago|"
+    r"last (year|spring|summer|fall|autumn|winter)|years back|as a (kid|child|teenager))"
+)
+_PASSES = (
+    r"((goes|went|go|going|wears|wore) (away|off)|(came|comes|come) back (within|after|once)|"
+    r"(back to normal|fine again|totally fine|completely fine|gone) (by the time|within|once)|"
+    r"for (a few|a couple of|\d+|ten|five|twenty) (min\w*|seconds)|shakes? out)"
+)
 
 
 @dataclass(frozen=True)
@@ -139,7 +158,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("crisis", "suicide or self-harm", (_CRISIS,)),
-    Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore",)),
+    Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore", _PASSES)),
     Rule("emergency", "bladder or bowel control", (_CONTROL,)),
     Rule(
         "emergency",
@@ -149,14 +168,20 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("emergency", "worsening weakness or numbness", (_WORSENING,)),
     Rule("emergency", "foot drop", (_FOOT_DROP,)),
-    Rule("emergency", "back pain after an injury", (_TRAUMA,), (_BACK,), (_FICTION, _PREVENTION)),
+    Rule(
+        "emergency",
+        "back pain after an injury",
+        (_TRAUMA,),
+        (_BACK,),
+        (_FICTION, _PREVENTION, _ASSESSED, _LONG_AGO),
+    ),
     Rule(
         "emergency",
         "a fall and someone who stays down",
         (_TRAUMA, _STAYS_DOWN),
         exclude=(_FICTION,),
     ),
-    Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION,)),
+    Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION, _ASSESSED)),
     Rule("emergency", "fever and very unwell", (_FEVER, _UNWELL), (_PAIN_CONTEXT,)),
     Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,)),
     Rule(

@@ -47,6 +47,8 @@ _CONTRACTIONS = [
     (r"\bcant\b", "cannot"),
     (r"\bdont\b", "do not"),
     (r"\bdidnt\b", "did not"),
+    # Phones drop the apostrophe: "havent peed", "couldnt feel".
+    (r"\b(have|has|had|was|were|is|are|does|could|would|should)nt\b", r"\1 not"),
 ]
 # Phrases that contain a negation word but describe a symptom, rewritten before negation
 # scopes are applied ("I don't have control of my bladder" is a loss of control).
@@ -164,6 +166,11 @@ class SafetyTriage:
         self._labels = labels
         self._vectors = embedder.embed([t for _, t in labels])
         self._benign = embedder.embed(list(BENIGN))
+
+    @property
+    def tuned(self) -> classifier.TunedClassifier | None:
+        """The fine-tuned classifier, or None when the lighter regression is used."""
+        return self._tuned
 
     def semantic_inputs(self, message: str) -> list[str]:
         """Every text triage embeds with the retrieval model (for one batch per request)."""

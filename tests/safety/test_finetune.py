@@ -1,0 +1,61 @@
+"""The fine-tuned triage model: trained on the development part only, and used by chat."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.config import Settings
+from bot.safety import classifier, dataset, finetune
+from bot.safety.triage import SafetyTriage
+from bot.schemas import ChatRequest
+from bot.services import Services
+
+
+def test_fine_tuning_reads_only_the_development_part(monkeypatch, tmp_path: Path) -> None:
+    seen: list[str] = []
+
+    def record(base: str, examples: tuple[list[str], list[int]], target: Path) -> None:
+        seen.extend(examples[0])  # what training would have read; no minutes of training
+        target.mkdir(parents=True)
+        np.savez(target / "head.npz", coef=np.zeros((4, 384)), intercept=np.zeros(4))
+
+    monkeypatch.setattr(finetune, "train", record)
+    monkeypatch.setattr(finetune, "ensure_onnx_model", lambda *args: None)
+    folder = finetune.ensure_tuned(Settings(data_dir=tmp_path, model_cache_dir=tmp_path))
+    assert (folder / "head.npz").exists() and folder.name.endswith(dataset.fingerprint())
+    whole = set(seen)
+    assert all(classifier.units(m.text)[0] in whole for m in dataset.load("dev"))
+    assert not any(classifier.units(m.text)[0] in whole for m in dataset.load("heldout"))
+
+
+def test_the_chat_service_triages_with_the_fine_tuned_model(indexed: Services) -> None:
+    assert indexed.chat.triage.tuned is not None
+
+
+def test_red_flags_no_rule_matches_are_caught_by_the_model(indexed: Services) -> None:
+    """Development messages that the reviewed rules miss still get the right reply."""
+    missed_by_rules = [
+        m
+        for m in dataset.load("dev")
+        if m.label in ("emergency", "crisis") and m.lang == "en"
+        if m.label not in SafetyTriage.rule_kinds(m.text)
+    ]
+    assert len(missed_by_rules) >= 40
+    caught = 0
+    for message in missed_by_rules:
+        kind = indexed.chat.reply(ChatRequest(message=message.text[:2000])).type
+        caught += kind == message.label or (message.label == "emergency" and kind == "urgent")
+    assert caught / len(missed_by_rules) >= 0.8
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my back is killing me after moving apartments, any openings saturday?",
+        "no numbness anywhere and my bladder is totally normal, just a stiff lower back",
+        "what should i wear to my first acupuncture appointment?",
+    ],
+)
+def test_everyday_back_talk_is_left_alone(indexed: Services, message: str) -> None:
+    assert indexed.chat.reply(ChatRequest(message=message)).type == "answer"
