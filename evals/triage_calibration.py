@@ -101,8 +101,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--model", choices=("tuned", "logreg"), default="tuned")
+    parser.add_argument("--save", type=Path, help="also write the out-of-fold scores (.npz)")
     args = parser.parse_args()
     messages, scores = out_of_fold_scores(args.model, args.folds)
+    if args.save:
+        np.savez(args.save, scores=scores, labels=[m.label for m in messages])
     table(messages, scores, rule_flags(messages))
 
 

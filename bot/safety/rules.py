@@ -108,8 +108,8 @@ _PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances?
 _ASSESSED = (
     r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|everything) (\w+ ){0,2}(were|was|"
     r"came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|okay|negative)|"
-    r"nothing (was )?(broken|fractured)|no (fracture|break)s?\b|checked me (out|over)|"
-    r"(er|a and e|doctor|gp|urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) (just|only)))"
+    r"nothing (was )?(broken|fractured)|checked me (out|over)|(er|a and e|doctor|gp|"
+    r"urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) (just|only)))"
 )
 _LONG_AGO = (
     r"((\d+|a few|a couple of|several|two|three|four|five|six|ten|many) (years|months) ago|"

@@ -1,13 +1,18 @@
 """Red flags, urgent signs and crisis: checked before any article is looked up.
 
 The message is first folded (:mod:`bot.safety.text`: Unicode tricks and look-alike letters
-undone). Then three layers, so that one catches what another misses:
+undone). Then layers, so that one catches what another misses:
 
 1. reviewed English rules over normalised text with negation scopes ("no fever" is not a
-   fever), read with the recent turns so a red flag split across messages is caught;
+   fever) and ConText-style contexts (an injury already assessed or long ago, numbness that
+   passes within minutes), read with the recent turns so a red flag split across messages
+   is caught;
 2. reviewed Spanish and Chinese patterns (:mod:`bot.safety.rules_i18n`);
-3. a classifier trained on real people's wording (:mod:`bot.safety.classifier`) that reads
-   the whole message and each sentence, so a red flag in sentence four of six counts.
+3. a classifier trained on real people's wording that reads the whole message and each
+   sentence, so a red flag in sentence four of six counts: by default a copy of the model
+   fine-tuned on the safety dataset's development part (:mod:`bot.safety.finetune`);
+   otherwise a logistic regression over the retrieval model's vectors, helped by
+   similarity to reviewed exemplars (:mod:`bot.safety.classifier`).
 
 The result is graded: a clear finding gets the emergency, urgent or crisis reply; a
 possible one (the classifier's middle band) gets the answer plus a safety-net paragraph.
@@ -175,7 +180,7 @@ class SafetyTriage:
     def semantic_inputs(self, message: str) -> list[str]:
         """Every text triage embeds with the retrieval model (for one batch per request)."""
         read = _read(message)
-        return list(read.clauses) if self._tuned else [*read.units, *read.clauses]
+        return [] if self._tuned else [*read.units, *read.clauses]
 
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
@@ -196,8 +201,16 @@ class SafetyTriage:
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
         scores = self._scores(read.units, embed)
+        if read.negated_units != read.units:
+            # Negation, as ConText applies it to a finding: the physical signs count only
+            # from the sentences with negated words left out ("no fever, just back pain").
+            # Ideation is read as written ("I don't want to wake up" is not a denial).
+            plain = self._scores(read.negated_units, embed)
+            scores = {**plain, "crisis": scores["crisis"]}
         flags += _classified(scores, tuned=self._tuned is not None)
-        if read.clauses:
+        # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
+        # exemplars (they are in its training data) and reads every sentence itself.
+        if read.clauses and self._tuned is None:
             similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
@@ -267,6 +280,7 @@ class _Reading:
     folded: str
     parts: tuple[str, ...]  # normalised clauses, for the rules
     units: tuple[str, ...]  # whole message and sentences, for the classifier
+    negated_units: tuple[str, ...]  # the same with negated words left out
     clauses: tuple[str, ...]  # affirmed clauses of two words or more, for the exemplars
 
 
@@ -280,7 +294,18 @@ def _read(message: str) -> _Reading:
         # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
         step = len(found) / tuning.SAFETY_MAX_CLAUSES
         found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
-    return _Reading(folded, tuple(parts), tuple(classifier.units(message, folded)), tuple(found))
+    units = tuple(classifier.units(message, folded))
+    return _Reading(
+        folded, tuple(parts), units, tuple(_without_negated(u) for u in units), tuple(found)
+    )
+
+
+def _without_negated(unit: str) -> str:
+    """The unit with negated words left out, or unchanged when nothing in it is negated."""
+    parts = clauses(normalise(unit))
+    if not any(is_negated(c) for c in parts):
+        return unit
+    return " . ".join(a for a in (affirmed(c) for c in parts) if a) or "ok"
 
 
 def _classified(scores: dict[Label, float], tuned: bool) -> list[Flag]:

@@ -69,7 +69,7 @@ def test_emergency_number_is_configurable(indexed: Services) -> None:
     service = ChatService(
         settings,
         indexed.retriever,
-        SafetyTriage(indexed.embedder),
+        indexed.chat.triage,
         ScopeClassifier(indexed.embedder),
     )
     body = service.reply(ChatRequest(message="I cannot control my bladder"))
