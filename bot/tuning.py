@@ -96,7 +96,14 @@ GAP_GROUP_SIMILARITY: Final = 0.72
 TRIAGE_THRESHOLDS: Final = {"crisis": 0.97, "emergency": 0.97, "urgent": 0.97}
 # From this up to the thresholds above, a possible red flag: the answer plus a safety net.
 TRIAGE_SAFETY_NET: Final = 0.6
-# The same for the fine-tuned model (bot/safety/finetune.py), the default: CALIBRATION_NOTE.
+# The same for the fine-tuned model (bot/safety/finetune.py), the default. Picked with
+# `python -m evals.triage_calibration --folds 3` (fine-tuned per fold, grouped by source, dev
+# part only). Out of fold, with the rules, 0.9 sent 0.795 of emergencies and 0.731 of
+# urgent cases to care and gave 0.885 of crisis messages the crisis reply, flagging 0.078
+# of harmless messages; 0.85 caught 0.854/0.808/0.910 but flagged 0.166, 0.95 caught
+# 0.712/0.625/0.836 and flagged 0.049. A grid of per-label thresholds found nothing better
+# than 0.9 for all three at the same over-triage. The safety net from 0.5 (out of fold,
+# 0.966 of emergencies reach 0.5).
 TUNED_THRESHOLDS: Final = {"crisis": 0.9, "emergency": 0.9, "urgent": 0.9}
 TUNED_SAFETY_NET: Final = 0.5
 # The reviewed-exemplar layer: cosine similarity of a clause to a red-flag exemplar that
