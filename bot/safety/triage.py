@@ -28,8 +28,6 @@ from pathlib import Path
 from typing import Literal
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
 
 from bot import tuning
 from bot.embedding import Embedder, Vectors
@@ -37,58 +35,10 @@ from bot.safety import classifier, rules_i18n
 from bot.safety.dataset import Label
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
-from bot.safety.rules import KEY_TERMS, RULES, TriageKind
+from bot.safety.reading import affirmed, clauses, is_negated, normalise
+from bot.safety.rules import RULES, TriageKind
 from bot.safety.text import fold
 
-_CONTRACTIONS = [
-    (r"\bcan'?t\b|\bcan not\b", "cannot"),
-    (r"\bwon'?t\b", "will not"),
-    (r"\b(\w+)n't\b", r"\1 not"),
-    (r"\bi'?m\b", "i am"),
-    (r"\b(\w+)'ve\b", r"\1 have"),
-    (r"\b(\w+)'ll\b", r"\1 will"),
-    (r"\b(\w+)'re\b", r"\1 are"),
-    (r"\bim\b", "i am"),
-    (r"\bcant\b", "cannot"),
-    (r"\bdont\b", "do not"),
-    (r"\bdidnt\b", "did not"),
-    # Phones drop the apostrophe: "havent peed", "couldnt feel".
-    (r"\b(have|has|had|was|were|is|are|does|could|would|should)nt\b", r"\1 not"),
-]
-# Phrases that contain a negation word but describe a symptom, rewritten before negation
-# scopes are applied ("I don't have control of my bladder" is a loss of control).
-_SYMPTOM_REWRITES = [
-    (r"\b(do|does|did) not have (any )?(control|feeling|sensation)", r"lost \3"),
-    (r"\b(do|does|did) not (really |quite |even )?feel\b", "cannot feel"),
-    (
-        r"\b(bladder|bowels?) (is |are |has |have )?(not|stopped) (working|right|normal)",
-        r"lost \1 control",
-    ),
-    (r"\b(is|am|are|was|been) not able to\b|\bnot (been )?able to\b", "unable to"),
-    (
-        r"\bwithout (even )?(trying|dieting|meaning to)|\bfor no (apparent )?reason",
-        "unintentionally",
-    ),
-    (r"\bno (feeling|sensation|control)\b", r"lost \1"),
-    (r"\b(have|has|had) not (peed|urinated|passed urine)\b", "unable to pee"),
-    (r"\bnot (peed|urinated)\b", "unable to pee"),
-    (r"\bnot want to (live|be alive|be here)", r"want to die"),
-    # Passive wishes that contain a negation word, rewritten before negations are blanked.
-    (r"\b(sleep|asleep) and (never|not) (wake|waking|woke)( up)?", "want to die"),
-    (r"\bnot sure (i|if i) want to (be alive|live|be here)", "want to die"),
-    (r"\bwhat is the point (of|in) (living|going on|life|being alive)", "want to die"),
-    (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),
-    (r"\bno (reason|point) (to|in) (live|living|go on|going on)", "want to die"),
-]
-_NEGATION = re.compile(
-    r"\b(no|not|never|without|denies|deny|none|neither|nor|free of|negative for)\b"
-)
-_NEGATION_SCOPE = 6  # words after a cue that it negates, NegEx-style
-_CLAUSE_SPLIT = re.compile(
-    r"[.!?;\n]+|,\s*(?=but|however|although|though|except|yet)|\b(?:but|however|although|"
-    r"though|except|yet|and then|also)\b"
-)
-# Someone else is the patient: the reply then asks the helper to call for them.
 _SOMEONE_ELSE = re.compile(
     r"\b(my|our|his|her) (dad|father|mum|mom|mother|husband|wife|son|daughter|brother|sister|"
     r"partner|friend|grandma|grandmother|grandpa|grandfather|boyfriend|girlfriend|neighbou?r|"
@@ -116,41 +66,6 @@ class Assessment:
     safety_net: bool  # a possible red flag: answer, but name the warning signs and 911
     language: Language
     about_someone_else: bool  # "my dad fell": the reply speaks to the helper
-
-
-def normalise(text: str) -> str:
-    """Lower-case, expand contractions, fix typos in safety terms, rewrite symptom negations."""
-    text = text.lower().replace("\u2019", "'")  # curly apostrophes from phones
-    for pattern, repl in _CONTRACTIONS:
-        text = re.sub(pattern, repl, text)
-    text = " ".join(_fix_typo(w) for w in re.findall(r"[a-z0-9']+|[.!?;,\n]", text))
-    text = re.sub(r" ([.!?;,])", r"\1", text)
-    for pattern, repl in _SYMPTOM_REWRITES:
-        text = re.sub(pattern, repl, text)
-    return text
-
-
-def clauses(text: str) -> list[str]:
-    """Split normalised text into clauses, the unit a negation applies to."""
-    return [c.strip(" ,") for c in _CLAUSE_SPLIT.split(text) if c and c.strip(" ,")]
-
-
-def affirmed(clause: str) -> str:
-    """The clause with negated words blanked out: "no fever or chills" -> ""."""
-    words = clause.split()
-    keep = [True] * len(words)
-    for i, word in enumerate(words):
-        if _NEGATION.fullmatch(word) or (
-            i + 1 < len(words) and f"{word} {words[i + 1]}" in ("free of", "negative for")
-        ):
-            for j in range(i, min(len(words), i + 1 + _NEGATION_SCOPE)):
-                keep[j] = False
-    return " ".join(w for w, k in zip(words, keep, strict=True) if k)
-
-
-def is_negated(clause: str) -> bool:
-    """Whether the clause contains a negation cue."""
-    return bool(_NEGATION.search(clause))
 
 
 class SafetyTriage:
@@ -316,21 +231,3 @@ def _classified(scores: dict[Label, float], tuned: bool) -> list[Flag]:
         if scores[kind] >= threshold:  # type: ignore[index]
             found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))  # type: ignore[arg-type,index]
     return found
-
-
-@lru_cache(maxsize=4096)
-def _fix_typo(word: str) -> str:
-    """Snap a misspelt safety term ("grion", "bladdr") to the term; leave other words."""
-    if len(word) < 3 or word in KEY_TERMS:
-        return word
-    # One edit (a swap counts as one) for short words, two for long ones; the first letter
-    # must match so that "ladder" never becomes "bladder".
-    allowed = 1 if len(word) < 8 else 2
-    # Short words ("kil") may only grow into a longer term, never turn into another word.
-    candidates = [
-        t for t in KEY_TERMS if t[0] == word[0] and (len(word) >= 5 or len(t) > len(word))
-    ]
-    match = process.extractOne(
-        word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
-    )
-    return str(match[0]) if match else word

@@ -3,8 +3,9 @@
 import pytest
 from conftest import FakeEmbedder
 
+from bot.safety.reading import affirmed, clauses, normalise
 from bot.safety.scope import ScopeClassifier
-from bot.safety.triage import SafetyTriage, affirmed, clauses, normalise
+from bot.safety.triage import SafetyTriage
 from bot.schemas import ChatRequest, Turn
 from bot.services import Services
 from evals.evaluate import SAFETY_CASES, evaluate_safety, load_questions
