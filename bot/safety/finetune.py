@@ -28,6 +28,7 @@ import numpy as np
 from filelock import FileLock
 
 from bot.config import Settings
+from bot.embedding import model_dimension
 from bot.onnx_embedding import OnnxEmbedder, ensure_onnx_model
 from bot.safety import dataset
 from bot.safety.classifier import TriageModel, exemplar_messages, pick_units
@@ -85,7 +86,7 @@ def train(base_path: str, examples: tuple[list[str], list[int]], target: Path) -
     for name, parameter in model.named_parameters():
         frozen = any(f"layer.{k}." in name for k in range(FROZEN_LAYERS))
         parameter.requires_grad = not (frozen or "embeddings" in name)
-    head = torch.nn.Linear(model.get_sentence_embedding_dimension(), len(LABELS))
+    head = torch.nn.Linear(model_dimension(base_path), len(LABELS))
     counts = np.bincount(labels, minlength=len(LABELS))
     weight = torch.tensor(len(labels) / (len(LABELS) * np.maximum(counts, 1)), dtype=torch.float32)
     optimiser = torch.optim.AdamW(
