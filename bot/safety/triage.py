@@ -116,12 +116,6 @@ class SafetyTriage:
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
         scores = self._scores(read.units, embed)
-        if read.negated_units != read.units:
-            # Negation, as ConText applies it to a finding: the physical signs count only
-            # from the sentences with negated words left out ("no fever, just back pain").
-            # Ideation is read as written ("I don't want to wake up" is not a denial).
-            plain = self._scores(read.negated_units, embed)
-            scores = {**plain, "crisis": scores["crisis"]}
         flags += _classified(scores, tuned=self._tuned is not None)
         # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
         # exemplars (they are in its training data) and reads every sentence itself.
@@ -195,7 +189,6 @@ class _Reading:
     folded: str
     parts: tuple[str, ...]  # normalised clauses, for the rules
     units: tuple[str, ...]  # whole message and sentences, for the classifier
-    negated_units: tuple[str, ...]  # the same with negated words left out
     clauses: tuple[str, ...]  # affirmed clauses of two words or more, for the exemplars
 
 
@@ -210,17 +203,7 @@ def _read(message: str) -> _Reading:
         step = len(found) / tuning.SAFETY_MAX_CLAUSES
         found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
     units = tuple(classifier.units(message, folded))
-    return _Reading(
-        folded, tuple(parts), units, tuple(_without_negated(u) for u in units), tuple(found)
-    )
-
-
-def _without_negated(unit: str) -> str:
-    """The unit with negated words left out, or unchanged when nothing in it is negated."""
-    parts = clauses(normalise(unit))
-    if not any(is_negated(c) for c in parts):
-        return unit
-    return " . ".join(a for a in (affirmed(c) for c in parts) if a) or "ok"
+    return _Reading(folded, tuple(parts), units, tuple(found))
 
 
 def _classified(scores: dict[Label, float], tuned: bool) -> list[Flag]:
