@@ -211,7 +211,11 @@ def _run_backend(
     # The ONNX export is cached in the project's data folder, shared by every scratch index.
     embedder = load_embedder(Settings(embed_backend=backend))  # type: ignore[arg-type]
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), embed_backend=backend)  # type: ignore[arg-type]
+        settings = Settings(  # the project's model cache: exports and triage model, shared
+            data_dir=Path(tmp),
+            embed_backend=backend,  # type: ignore[arg-type]
+            model_cache_dir=Settings().triage_cache_dir,
+        )
         services = build_services(settings, embedder)
         services.indexer.run(source, progress=False)
         result = evaluate(services, questions)

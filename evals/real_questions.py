@@ -85,7 +85,12 @@ def report() -> list[str]:
     misses: list[str] = []
     for name, (questions, corpus) in SETS.items():
         with tempfile.TemporaryDirectory() as tmp:
-            services = build_services(Settings(data_dir=Path(tmp), knowledge_dir=corpus))
+            settings = Settings(
+                data_dir=Path(tmp),
+                knowledge_dir=corpus,
+                model_cache_dir=Settings().triage_cache_dir,
+            )
+            services = build_services(settings)
             services.indexer.run(corpus, progress=False)
             parts = evaluate_set(services, questions)
         lines.append(f"real questions, {name} set ({questions.name} over {corpus.name}/):")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -171,10 +170,9 @@ def main() -> int:
         tmp = Path(name)
         naive = measure_naive(tmp, questions)
         data = tmp / "data"
-        cached = Settings().onnx_cache_dir  # the export made at install, if any
-        settings = Settings(data_dir=data)
-        if cached.exists():
-            shutil.copytree(cached, settings.onnx_cache_dir)
+        # The ONNX export and the triage model made at install, shared, never redone here.
+        models = Settings().triage_cache_dir
+        settings = Settings(data_dir=data, model_cache_dir=models)
         services = build_services(settings)
         floor = measure_floor(services, questions)
         _line(f"floor: one query embedding ({settings.embed_backend})", f"p50 {floor:.1f} ms")
@@ -183,6 +181,7 @@ def main() -> int:
         env = {
             **os.environ,
             "BOT_DATA_DIR": str(data),
+            "BOT_MODEL_CACHE_DIR": str(models),
             "BOT_PORT": str(port),
             "BOT_RATE_LIMIT": "100000/minute",
             "HF_HUB_OFFLINE": "1",

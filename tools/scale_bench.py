@@ -76,11 +76,15 @@ def worker_throughput(workers: tuple[int, ...] = (1, 2), clients: int = 8) -> di
                 "BOT_CHROMA_PORT": str(chroma_port),
                 "BOT_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0",
                 "BOT_DATA_DIR": tmp + "/data",
+                "BOT_MODEL_CACHE_DIR": str(Settings().triage_cache_dir),
                 "BOT_RATE_LIMIT": "100000/minute",
                 "HF_HUB_OFFLINE": "1",
             }
             settings = Settings(
-                data_dir=Path(tmp) / "data", chroma_port=chroma_port, chroma_host="127.0.0.1"
+                data_dir=Path(tmp) / "data",
+                model_cache_dir=Settings().triage_cache_dir,
+                chroma_port=chroma_port,
+                chroma_host="127.0.0.1",
             )
             build_services(settings).indexer.run(ROOT / "knowledge", progress=False)
             for count in workers:
