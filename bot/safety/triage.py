@@ -39,6 +39,7 @@ from bot.safety.reading import affirmed, clauses, is_negated, normalise
 from bot.safety.rules import RULES, TriageKind
 from bot.safety.text import fold
 
+# Someone else is the patient: the reply then asks the helper to call for them.
 _SOMEONE_ELSE = re.compile(
     r"\b(my|our|his|her) (dad|father|mum|mom|mother|husband|wife|son|daughter|brother|sister|"
     r"partner|friend|grandma|grandmother|grandpa|grandfather|boyfriend|girlfriend|neighbou?r|"
