@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -213,3 +214,13 @@ def browser() -> Iterator[Any]:
         )
         yield launched
         launched.close()
+
+
+def namespaces_work() -> bool:
+    """Whether this machine lets us mount a tmpfs in a user namespace of our own."""
+    if shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True
+    )
+    return probe.returncode == 0

@@ -2,13 +2,12 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, namespaces_work
 from filelock import FileLock
 from hostile_files import deflate_bomb_pdf
 
@@ -78,16 +77,6 @@ def test_a_pdf_over_pypdf_limits_is_skipped_with_its_reason(
     assert "articles: 9 (9 new" in result.stdout
 
 
-def _namespaces_work() -> bool:
-    """Whether this machine lets us mount a tmpfs in a user namespace of our own."""
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True
-    )
-    return probe.returncode == 0
-
-
 def run_ingest_on_tmpfs(
     mount_point: Path, options: str, *args: str
 ) -> subprocess.CompletedProcess[str]:
@@ -96,7 +85,7 @@ def run_ingest_on_tmpfs(
     A user and mount namespace of its own lets the test mount a read-only or tiny
     file system without privileges; nothing outside the namespace sees the mount.
     """
-    if not _namespaces_work():
+    if not namespaces_work():
         pytest.skip("needs unshare with user and mount namespaces")
     mount_point.mkdir()
     script = f'mount -t tmpfs -o {options} none "{mount_point}" && exec "$@"'

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import KNOWLEDGE, MOXA_ARTICLE, ROOT, live_server
+from conftest import KNOWLEDGE, MOXA_ARTICLE, ROOT, live_server, namespaces_work
 from engines import free_port, stop, wait_until
 
 from bot.config import Settings
@@ -148,20 +148,10 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def _namespaces_work() -> bool:
-    """Whether this machine lets us mount a tmpfs in a user namespace of our own."""
-    if shutil.which("unshare") is None:
-        return False
-    probe = subprocess.run(
-        ["unshare", "-rm", "sh", "-c", "mount -t tmpfs none /mnt"], capture_output=True
-    )
-    return probe.returncode == 0
-
-
 @pytest.mark.slow
 def test_full_disk_then_freed_then_sigterm_mid_refresh(tmp_path: Path) -> None:
     """The issue's sequence on a real 20 MB tmpfs under a real ``server.py``."""
-    if not _namespaces_work():
+    if not namespaces_work():
         pytest.skip("needs unshare with user and mount namespaces to mount a small tmpfs")
     knowledge = tmp_path / "knowledge"
     shutil.copytree(KNOWLEDGE, knowledge)
