@@ -28,8 +28,14 @@ from bot.safety.triage import SafetyTriage
 Scores = npt.NDArray[np.float64]
 
 
-def out_of_fold_scores(model: str, folds: int) -> tuple[list[dataset.Message], Scores]:
-    """Per dev message, its score for each label from a model that never saw its source."""
+def out_of_fold_scores(
+    model: str, folds: int, recipe: finetune.Recipe | None = None, only: int = 0
+) -> tuple[list[dataset.Message], Scores]:
+    """Per dev message, its score for each label from a model that never saw its source.
+
+    ``only`` runs just that fold (1-based), to compare recipes quickly: the other folds'
+    messages are left out of the result.
+    """
     from sklearn.model_selection import GroupKFold
 
     settings = Settings()
@@ -40,26 +46,35 @@ def out_of_fold_scores(model: str, folds: int) -> tuple[list[dataset.Message], S
     sources = sorted({m.source for m in messages})
     groups = [sources.index(m.source) for m in messages]
     scores = np.zeros((len(messages), len(LABELS)))
+    kept: list[int] = []
     for number, (train_idx, test_idx) in enumerate(
         GroupKFold(n_splits=folds).split(messages, groups=groups), start=1
     ):
+        if only and number != only:
+            continue
+        kept += list(test_idx)
         examples = classifier.pick_units([messages[i] for i in train_idx] + extra, picker)
         print(f"fold {number}/{folds}: {len(examples[0])} training units", flush=True)
-        score = _scorer(model, base, examples, picker)
+        score = _scorer(model, base, examples, picker, recipe or finetune.Recipe())
         for i in test_idx:
             found = score(classifier.units(messages[i].text))
             scores[i] = [found[label] for label in LABELS]
-    return messages, scores
+    kept.sort()
+    return [messages[i] for i in kept], scores[kept]
 
 
 def _scorer(
-    model: str, base: str, examples: tuple[list[str], list[int]], picker: OnnxEmbedder
+    model: str,
+    base: str,
+    examples: tuple[list[str], list[int]],
+    picker: OnnxEmbedder,
+    recipe: finetune.Recipe,
 ) -> classifier.Scorer:
     if model == "logreg":
         fitted = classifier.fit(picker.embed(examples[0]), np.array(examples[1]))
         return lambda texts: fitted.scores(picker.embed(texts))
     folder = Path(tempfile.mkdtemp(prefix="triage-fold-"))
-    finetune.train(base, examples, folder)
+    finetune.train(base, examples, folder, recipe)
     ensure_onnx_model(str(folder), folder / "onnx", "onnx")
     return classifier.TunedClassifier(folder).scores
 
@@ -102,10 +117,20 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--model", choices=("tuned", "logreg"), default="tuned")
     parser.add_argument("--save", type=Path, help="also write the out-of-fold scores (.npz)")
+    parser.add_argument("--frozen-layers", type=int, default=finetune.FROZEN_LAYERS)
+    parser.add_argument("--epochs", type=int, default=finetune.EPOCHS)
+    parser.add_argument("--learning-rate", type=float, default=finetune.LEARNING_RATE)
+    parser.add_argument("--only-fold", type=int, default=0, help="run just this fold (1-based)")
     args = parser.parse_args()
-    messages, scores = out_of_fold_scores(args.model, args.folds)
+    recipe = finetune.Recipe(args.frozen_layers, args.epochs, args.learning_rate)
+    messages, scores = out_of_fold_scores(args.model, args.folds, recipe, args.only_fold)
     if args.save:
-        np.savez(args.save, scores=scores, labels=[m.label for m in messages])
+        np.savez(
+            args.save,
+            scores=scores,
+            labels=[m.label for m in messages],
+            texts=[m.text for m in messages],
+        )
     table(messages, scores, rule_flags(messages))
 
 

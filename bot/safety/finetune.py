@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,19 @@ LEARNING_RATE = 3e-5  # the transformer's; the head learns at 1e-3
 BATCH = 16
 MAX_TOKENS = 128  # whole messages past this are also read sentence by sentence
 _SCALE = 10.0  # logits from unit-length vectors need a temperature to reach 0 or 1
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How the model is fine-tuned; the defaults are what the server uses.
+
+    Other values are for ``evals/triage_calibration.py``, which compares recipes by
+    grouped cross-validation on the development part.
+    """
+
+    frozen_layers: int = FROZEN_LAYERS
+    epochs: int = EPOCHS
+    learning_rate: float = LEARNING_RATE
 
 
 def model_dir(settings: Settings) -> Path:
@@ -71,7 +85,12 @@ def ensure_tuned(settings: Settings) -> Path:
     return target
 
 
-def train(base_path: str, examples: tuple[list[str], list[int]], target: Path) -> TriageModel:
+def train(
+    base_path: str,
+    examples: tuple[list[str], list[int]],
+    target: Path,
+    recipe: Recipe = Recipe(),
+) -> TriageModel:
     """Fine-tune ``base_path`` on (texts, label indices) and save model and head in ``target``.
 
     The examples come from :func:`~bot.safety.classifier.pick_units`.
@@ -84,14 +103,17 @@ def train(base_path: str, examples: tuple[list[str], list[int]], target: Path) -
     texts, labels = examples
     model.max_seq_length = MAX_TOKENS
     for name, parameter in model.named_parameters():
-        frozen = any(f"layer.{k}." in name for k in range(FROZEN_LAYERS))
+        frozen = any(f"layer.{k}." in name for k in range(recipe.frozen_layers))
         parameter.requires_grad = not (frozen or "embeddings" in name)
     head = torch.nn.Linear(model_dimension(base_path), len(LABELS))
     counts = np.bincount(labels, minlength=len(LABELS))
     weight = torch.tensor(len(labels) / (len(LABELS) * np.maximum(counts, 1)), dtype=torch.float32)
     optimiser = torch.optim.AdamW(
         [
-            {"params": [p for p in model.parameters() if p.requires_grad], "lr": LEARNING_RATE},
+            {
+                "params": [p for p in model.parameters() if p.requires_grad],
+                "lr": recipe.learning_rate,
+            },
             {"params": head.parameters(), "lr": 1e-3},
         ]
     )
@@ -99,7 +121,7 @@ def train(base_path: str, examples: tuple[list[str], list[int]], target: Path) -
     order = torch.Generator().manual_seed(0)
     target_labels = torch.tensor(labels)
     model.train()
-    for epoch in range(EPOCHS):
+    for epoch in range(recipe.epochs):
         total = 0.0
         permutation = torch.randperm(len(texts), generator=order).tolist()
         for start in range(0, len(permutation), BATCH):
