@@ -106,6 +106,11 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # 0.966 of emergencies reach 0.5).
 TUNED_THRESHOLDS: Final = {"crisis": 0.9, "emergency": 0.9, "urgent": 0.9}
 TUNED_SAFETY_NET: Final = 0.5
+# From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
+# the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),
+# crisis messages reaching 0.7 were 0.80 against 0.66 at 0.9, for 0.093 of harmless
+# messages (0.151 at 0.5, 0.068 at 0.8): a caring line costs a look-alike little.
+CRISIS_SAFETY_NET: Final = 0.7
 # The reviewed-exemplar layer: cosine similarity of a clause to a red-flag exemplar that
 # counts, unless a benign look-alike is within the margin. On tests/data/safety_cases.yaml
 # ordinary back-pain questions reach about 0.74 against the emergency exemplars, real red

@@ -96,8 +96,11 @@ class ChatService:
             reply = self._make("no_answer", self.replies.no_answer(missing), request)
         else:
             reply = self._answer(message, query, batch, request, subject, advice)
-        if found.safety_net and reply.type in ("answer", "no_answer"):
-            reply.answer = f"{reply.answer} {self.replies.safety_net()}"
+        if reply.type in ("answer", "no_answer"):
+            if found.safety_net:
+                reply.answer = f"{reply.answer} {self.replies.safety_net()}"
+            if found.crisis_net:
+                reply.answer = f"{reply.answer} {self.replies.crisis_net()}"
         return reply
 
     def _canned(

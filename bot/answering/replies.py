@@ -138,6 +138,14 @@ class Replies:
             "worse, chest pain, or back pain after a fall or accident."
         )
 
+    def crisis_net(self) -> str:
+        """Added to an answer when a message might speak of not wanting to live."""
+        return (
+            "If you are having thoughts of ending your life or harming yourself, please call "
+            f"or text 988 (Suicide & Crisis Lifeline) any time, or call {self._s.emergency_number} "
+            "if you are in danger now."
+        )
+
     def english_only(self, language: Language) -> str:
         """The reply to a message in Spanish or Chinese that needs no safety message."""
         phone = self._s.phone or self._s.booking_url

@@ -65,6 +65,7 @@ class Assessment:
 
     flag: Flag | None
     safety_net: bool  # a possible red flag: answer, but name the warning signs and 911
+    crisis_net: bool  # possible crisis words: answer, but say 988 is there
     language: Language
     about_someone_else: bool  # "my dad fell": the reply speaks to the helper
 
@@ -127,9 +128,11 @@ class SafetyTriage:
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
         possible = max(scores["emergency"], scores["urgent"]) >= net
+        crisis_net = tuning.CRISIS_SAFETY_NET if self._tuned else tuning.TRIAGE_THRESHOLDS["crisis"]
         return Assessment(
             flag=flag,
             safety_net=flag is None and possible,
+            crisis_net=flag is None and scores["crisis"] >= crisis_net,
             language=language,
             about_someone_else=bool(_SOMEONE_ELSE.search(folded)),
         )

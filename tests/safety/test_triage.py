@@ -237,3 +237,32 @@ def test_a_question_inside_a_long_story_is_what_retrieval_reads(indexed: Service
     )
     body = reply(indexed, story)
     assert body.type == "answer" and body.sources[0].source == "first-visit.md"
+
+
+class _FixedScores:
+    """Stands in for the fine-tuned model: every message gets the same scores."""
+
+    def __init__(self, crisis: float, emergency: float = 0.0) -> None:
+        self.found = {"none": 0.0, "urgent": 0.0, "emergency": emergency, "crisis": crisis}
+
+    def scores(self, texts: object, *rest: object) -> dict[str, float]:
+        return dict(self.found)
+
+
+@pytest.mark.parametrize(
+    ("crisis", "emergency", "kind", "with_988", "with_911"),
+    [
+        (0.95, 0.0, "crisis", True, False),  # a clear crisis: the crisis reply
+        (0.8, 0.0, "answer", True, False),  # the middle band: the answer plus the 988 line
+        (0.2, 0.6, "answer", False, True),  # a possible red flag: the warning signs
+        (0.2, 0.0, "answer", False, False),  # nothing: the answer alone
+    ],
+)
+def test_the_middle_band_adds_a_line_to_the_answer(
+    indexed: Services, monkeypatch, crisis, emergency, kind, with_988, with_911
+) -> None:
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(crisis, emergency))
+    body = reply(indexed, "How does acupuncture help back pain?")
+    assert body.type == kind
+    assert ("988" in body.answer) is with_988
+    assert (indexed.chat.replies.safety_net() in body.answer) is with_911
