@@ -89,6 +89,8 @@ _DETERMINER = frozenset(
 _VAGUE = frozenset(
     ["kind", "kinds", "sort", "sorts", "type", "types", "stuff", "thing", "things", "way", "ways"]
 )
+# Pronouns that stand for a subject named earlier in the message.
+_POINTING = frozenset(["that", "this", "these", "those", "it", "them"])
 _SAME_OR_BETTER = frozenset(
     [
         "same",
@@ -148,15 +150,29 @@ _FORMS = (
 
 
 def asked_subjects(question: str) -> list[str]:
-    """The subjects ``question`` asks about, as written ("hay fever", "dry needling")."""
+    """The subjects ``question`` asks about, as written ("hay fever", "dry needling").
+
+    A slot that holds only a pronoun ("someone told me about laser acupuncture. Do you do
+    that?") points back: its subject is what the sentences before it name, so the whole
+    question stands in for it.
+    """
     text = capped(question)
     found: list[str] = []
     for form in _FORMS:
         for match in form.opening.finditer(text):
-            subject = _slot(text[match.end() :], form)
+            rest = text[match.end() :]
+            subject = _slot(rest, form)
+            if subject is None and form.cue is None and not form.whole and _points_back(rest):
+                subject = text[: match.start()].strip()
             if subject and subject not in found:
                 found.append(subject)
     return found
+
+
+def _points_back(rest: str) -> bool:
+    """Whether a slot holds a pronoun and nothing else ("that?", "those")."""
+    tokens = [m.group(0).lower() for m in _TOKEN.finditer(rest)][:2]
+    return bool(tokens) and tokens[0] in _POINTING and (len(tokens) == 1 or not tokens[1][0].isalnum())
 
 
 def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str | None:
@@ -168,8 +184,21 @@ def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str
     for subject in asked_subjects(question):
         words = [w for w in unknown(subject) if not _filler(w)]
         if words:
-            return subject
+            return subject if len(subject.split()) <= tuning.SUBJECT_MAX_WORDS else _run(subject, words)
     return None
+
+
+def _run(text: str, words: list[str]) -> str:
+    """The longest run of ``words`` in ``text``: what a pointing-back question is about
+    ("tension headaches" in "I get these tension headaches every afternoon...")."""
+    strange = {w.lower() for w in words}
+    runs: list[list[str]] = [[]]
+    for token in _TOKEN.finditer(text):
+        if token.group(0).lower() in strange:
+            runs[-1].append(token.group(0))
+        elif runs[-1]:
+            runs.append([])
+    return " ".join(max(runs, key=len))
 
 
 def _filler(word: str) -> bool:
