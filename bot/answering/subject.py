@@ -208,21 +208,33 @@ def _filler(word: str) -> bool:
 
 
 def _slot(rest: str, form: _Form) -> str | None:
-    """The subject words at the start of ``rest``, or None when the form does not fit."""
+    """The subject words at the start of ``rest``, or None when the form does not fit.
+
+    In a form with a cue, a phrase may stand between the subject and the cue: "does electric
+    stimulation on the needles work" names "electric stimulation".
+    """
     words: list[str] = []
-    for match in _TOKEN.finditer(rest):
+    closed = False  # a boundary word ended the subject; a cue form still looks for its cue
+    for seen, match in enumerate(_TOKEN.finditer(rest)):
         token = match.group(0)
         lowered = token.lower()
         if form.cue is not None and lowered in form.cue:
             return _join(words)
-        if not token[0].isalnum():
+        if not token[0].isalnum() or seen > 2 * tuning.SUBJECT_MAX_WORDS:
             break
-        if not words and lowered in _DETERMINER:
+        if closed or (not words and lowered in _DETERMINER):
             continue
-        if lowered in _BOUNDARY or len(words) >= tuning.SUBJECT_MAX_WORDS + 1:
+        if len(words) > tuning.SUBJECT_MAX_WORDS:
             if form.cue is not None or form.whole:
                 return None
             break
+        if lowered in _BOUNDARY:
+            if form.whole:
+                return None
+            if form.cue is None:
+                break
+            closed = True
+            continue
         words.append(token)
     if form.cue is not None:
         return None
