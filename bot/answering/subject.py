@@ -189,8 +189,8 @@ def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str
 
 
 def _run(text: str, words: list[str]) -> str:
-    """The longest run of ``words`` in ``text``: what a pointing-back question is about
-    ("tension headaches" in "I get these tension headaches every afternoon...")."""
+    """The run of ``words`` in ``text`` holding the rarest of them: what a pointing-back
+    question is about ("reiki" in "My aunt keeps raving about reiki. Do you do that?")."""
     strange = {w.lower() for w in words}
     runs: list[list[str]] = [[]]
     for token in _TOKEN.finditer(text):
@@ -198,7 +198,13 @@ def _run(text: str, words: list[str]) -> str:
             runs[-1].append(token.group(0))
         elif runs[-1]:
             runs.append([])
-    return " ".join(max(runs, key=len))
+    return " ".join(min((r for r in runs if r), key=lambda run: min(map(_zipf, run))))
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word.lower(), "en", wordlist="small"))
 
 
 def _filler(word: str) -> bool:

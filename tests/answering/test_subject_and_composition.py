@@ -175,3 +175,34 @@ def test_a_question_that_points_back_is_read_with_the_sentence_before_it() -> No
         "how many sessions would i need for lower back pain?"
     )
     assert focus(alone) == "how many sessions would i need for lower back pain?"
+
+
+def test_a_pronoun_slot_points_back_to_the_subject_named_before(indexed: Services) -> None:
+    question = "My aunt keeps raving about reiki sessions. Do you do that?"
+    assert asked_subjects(question)[0] == "My aunt keeps raving about reiki sessions."
+    kind, answer, sources = ask(indexed, question)
+    assert kind == "no_answer"
+    assert sources == []
+    assert "I don't have an article about reiki" in answer
+
+
+def test_a_phrase_may_stand_between_the_subject_and_its_cue() -> None:
+    assert "electric stimulation" in asked_subjects(
+        "does electric stimulation on the needles work better for back pain"
+    )
+    # The cue is still required: without it the form does not fit.
+    assert asked_subjects("does electric stimulation on the needles feel odd") == []
+
+
+def test_a_story_lends_its_article_words_to_the_question(indexed: Services) -> None:
+    story = (
+        "we are starting our third ivf cycle next month and honestly i am a nervous wreck "
+        "most days. my doctor said it is fine to try. could it help with the stress of it?"
+    )
+    query = indexed.retriever.with_context(focus(story), story)
+    assert query.startswith(focus(story))
+    assert "ivf" in query.split()
+    assert "wreck" not in query.split()  # no article uses it
+    kind, answer, sources = ask(indexed, story)
+    assert kind == "answer", answer
+    assert sources[0] == "fertility-and-healthy-aging.md"
