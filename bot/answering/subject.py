@@ -135,6 +135,14 @@ _FORMS = (
             ignore_case=True,
         )
     ),
+    # Using a thing: "should I be wearing a back brace", "can I try ear seeds".
+    _Form(
+        linear(
+            r"\b(should|can|could|do|must) (i|we)\s+(be\s+)?(use|using|wear|wearing|try|trying|"
+            r"buy|buying)\s+",
+            ignore_case=True,
+        )
+    ),
     _Form(linear(r"\b(is|are)\s+", ignore_case=True), cue=_SAME_OR_BETTER),
     _Form(linear(r"\bdifference between\s+", ignore_case=True), cue=frozenset({"and"})),
     _Form(linear(r"^\s*(what is|what's|whats|what are)\s+", ignore_case=True), whole=True),

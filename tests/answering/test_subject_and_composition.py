@@ -206,3 +206,12 @@ def test_a_story_lends_its_article_words_to_the_question(indexed: Services) -> N
     kind, answer, sources = ask(indexed, story)
     assert kind == "answer", answer
     assert sources[0] == "fertility-and-healthy-aging.md"
+
+
+def test_a_thing_to_use_or_wear_is_a_subject(indexed: Services) -> None:
+    assert asked_subjects("can i try ear seeds") == ["ear seeds"]
+    assert asked_subjects("what should i wear to acupuncture") == []
+    kind, answer, sources = ask(indexed, "should i be using a heating pad at night")
+    assert kind == "no_answer"
+    assert sources == []
+    assert "I don't have an article about heating pad" in answer
