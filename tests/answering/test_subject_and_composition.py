@@ -215,3 +215,13 @@ def test_a_thing_to_use_or_wear_is_a_subject(indexed: Services) -> None:
     assert kind == "no_answer"
     assert sources == []
     assert "I don't have an article about heating pad" in answer
+
+
+def test_a_how_many_question_needs_a_number_in_its_answer(indexed: Services) -> None:
+    kind, answer, _ = ask(indexed, "how many sessions will i need for my sciatica")
+    assert kind == "answer", answer
+    assert re.search(r"\d|\b(one|two|six|ten)\b", answer)
+    # The nearest passage names the clinic, not a count: no answer rather than a near miss.
+    kind, answer, sources = ask(indexed, "how many patients has dr lin treated so far")
+    assert kind == "no_answer", answer
+    assert sources == []
