@@ -180,7 +180,9 @@ def asked_subjects(question: str) -> list[str]:
 def _points_back(rest: str) -> bool:
     """Whether a slot holds a pronoun and nothing else ("that?", "those")."""
     tokens = [m.group(0).lower() for m in _TOKEN.finditer(rest)][:2]
-    return bool(tokens) and tokens[0] in _POINTING and (len(tokens) == 1 or not tokens[1][0].isalnum())
+    return (
+        bool(tokens) and tokens[0] in _POINTING and (len(tokens) == 1 or not tokens[1][0].isalnum())
+    )
 
 
 def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str | None:
@@ -192,7 +194,11 @@ def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str
     for subject in asked_subjects(question):
         words = [w for w in unknown(subject) if not _filler(w)]
         if words:
-            return subject if len(subject.split()) <= tuning.SUBJECT_MAX_WORDS else _run(subject, words)
+            return (
+                subject
+                if len(subject.split()) <= tuning.SUBJECT_MAX_WORDS
+                else _run(subject, words)
+            )
     return None
 
 
