@@ -9,6 +9,7 @@ import pytest
 
 from bot.answering.compose import asks_for_list
 from bot.answering.focus import focus, last_question
+from bot.answering.intents import Intent, classify
 from bot.answering.subject import asked_subjects
 from bot.config import Settings
 from bot.embedding import SentenceTransformerEmbedder
@@ -225,3 +226,9 @@ def test_a_how_many_question_needs_a_number_in_its_answer(indexed: Services) -> 
     kind, answer, sources = ask(indexed, "how many patients has dr lin treated so far")
     assert kind == "no_answer", answer
     assert sources == []
+
+
+def test_a_treatment_plan_is_a_question_a_booked_session_a_booking() -> None:
+    assert classify("does dr lin make a treatment plan with me or wing it") is Intent.QUESTION
+    assert classify("can i book a session for friday") is Intent.BOOKING
+    assert classify("i'd like to make an appointment") is Intent.BOOKING
