@@ -15,6 +15,7 @@ import yaml
 
 from bot.answering.chat import retrieval_query
 from bot.answering.compose import rank_sections
+from bot.answering.focus import focus
 from bot.config import Settings
 from bot.schemas import ChatRequest, Turn
 from bot.services import Services, build_services, load_embedder
@@ -183,7 +184,10 @@ def evaluate(services: Services, questions: dict[str, Any]) -> EvalResult:
 
 def _ranked_sources(services: Services, message: str, history: Sequence[Turn]) -> list[str]:
     """Articles in the order retrieval ranks them for this question."""
-    retrieval = services.retriever.search(retrieval_query(message, history))
+    # The query the chat service searches with: the question of a long message, with the
+    # story's article words.
+    query = services.retriever.with_context(retrieval_query(focus(message), history), message)
+    retrieval = services.retriever.search(query)
     ranked: list[str] = []
     for hit in rank_sections(retrieval):
         if hit.source not in ranked:

@@ -64,7 +64,9 @@ class ChatService:
         user_turns = [t.content for t in request.history if t.role == "user"]
         message, manipulated = strip_manipulation(request.message)
         # Retrieval reads the question inside a long story; triage reads everything.
-        query = retrieval_query(focus(message), request.history)
+        query = self._retriever.with_context(
+            retrieval_query(focus(message), request.history), message
+        )
         subject = self._retriever.subject_words(query)
         # Every vector this request may need, embedded in one batch.
         batch = Prefetched(

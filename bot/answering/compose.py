@@ -19,6 +19,16 @@ _LIST_QUESTION = linear(
     r"how (to|do you) (prevent|avoid|stop|protect)|prevent\w*|avoid\w*)\b",
     ignore_case=True,
 )
+# Questions whose answer is a number ("how many needles do you use?", "how many years has
+# she practised?"), and the words that give one. An answer without any is not an answer to
+# them, however close its words are ("The clinic uses only sterile, single-use needles").
+# "How much" is left out: it asks a degree as often as an amount ("how much does it hurt?").
+_QUANTITY_QUESTION = linear(r"\bhow many\b", ignore_case=True)
+_QUANTITY = linear(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"forty|fifty|hundred|dozen|once|twice|half|few|several|couple|single)\b",
+    ignore_case=True,
+)
 _ITEM_LINE = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,3}[.)])\s+(.+)$", re.MULTILINE)
 
 
@@ -63,6 +73,10 @@ def compose(
             used = sum(len(s.text) + 1 for s in chosen)
             chosen += _pick(_candidates(runner_up, False), max_chars - used, chosen)[:1]
 
+    if _QUANTITY_QUESTION.search(capped(retrieval.query)) and not any(
+        _QUANTITY.search(s.text) for s in chosen
+    ):
+        return None
     order = {cid: i for i, cid in enumerate(ranked)}
     chosen.sort(key=lambda s: (order[s.chunk.id], s.position))
     sources: list[ChunkHit] = []

@@ -35,7 +35,10 @@ _BOOKING = [
     linear(p, ignore_case=True)
     for p in (
         r"\b(book|schedule|reschedule|make|set up|arrange|get|request)\b.{0,25}"
-        r"\b(appointment|appt|visit|session|consult\w*|treatment)\b",
+        r"\b(appointment|appt|visit|consult\w*)\b",
+        # "Make a treatment plan", "get a session's worth of relief" ask about care, not a slot:
+        # a session or treatment is booked only with a booking verb.
+        r"\b(book|schedule|reschedule|arrange)\b.{0,25}\b(session|treatment)\b",
         r"\bhow (do|can|could|would) (i|we)\s+(book|schedule|sign up|come in)\b",
         r"\b(phone|telephone)\s*(number|#|no\.?)?\b",
         r"\b(call|contact|reach)\s+(you|the clinic|the office|dr\.? lin)\b",

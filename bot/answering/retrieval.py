@@ -103,6 +103,20 @@ class Retriever:
         store = self._index.current()
         return [] if store is None else self._corpus_views(store)[0].unknown_words(query)
 
+    def with_context(self, question: str, message: str) -> str:
+        """``question`` (the part of ``message`` that asks), with the words of the rest of the
+        message that the articles use.
+
+        "We're on our second round of IVF... can it help with the stress side of all this?"
+        asks about IVF: the question alone does not say so. Only words some article uses are
+        added, so the story's names, places and chat never become the query's subject.
+        """
+        store = self._index.current()
+        if question == message or store is None:
+            return question
+        context = self._corpus_views(store)[0].known_words(message.replace(question, " "), question)
+        return " ".join([question, *context])
+
     def subject_words(self, query: str) -> list[str]:
         """Unknown words rare enough to be the question's subject ("migraines")."""
         store = self._index.current()

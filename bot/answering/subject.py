@@ -89,6 +89,8 @@ _DETERMINER = frozenset(
 _VAGUE = frozenset(
     ["kind", "kinds", "sort", "sorts", "type", "types", "stuff", "thing", "things", "way", "ways"]
 )
+# Pronouns that stand for a subject named earlier in the message.
+_POINTING = frozenset(["that", "this", "these", "those", "it", "them"])
 _SAME_OR_BETTER = frozenset(
     [
         "same",
@@ -133,6 +135,14 @@ _FORMS = (
             ignore_case=True,
         )
     ),
+    # Using a thing: "should I be wearing a back brace", "can I try ear seeds".
+    _Form(
+        linear(
+            r"\b(should|can|could|do|must) (i|we)\s+(be\s+)?(use|using|wear|wearing|try|trying|"
+            r"buy|buying)\s+",
+            ignore_case=True,
+        )
+    ),
     _Form(linear(r"\b(is|are)\s+", ignore_case=True), cue=_SAME_OR_BETTER),
     _Form(linear(r"\bdifference between\s+", ignore_case=True), cue=frozenset({"and"})),
     _Form(linear(r"^\s*(what is|what's|whats|what are)\s+", ignore_case=True), whole=True),
@@ -148,15 +158,31 @@ _FORMS = (
 
 
 def asked_subjects(question: str) -> list[str]:
-    """The subjects ``question`` asks about, as written ("hay fever", "dry needling")."""
+    """The subjects ``question`` asks about, as written ("hay fever", "dry needling").
+
+    A slot that holds only a pronoun ("someone told me about laser acupuncture. Do you do
+    that?") points back: its subject is what the sentences before it name, so the whole
+    question stands in for it.
+    """
     text = capped(question)
     found: list[str] = []
     for form in _FORMS:
         for match in form.opening.finditer(text):
-            subject = _slot(text[match.end() :], form)
+            rest = text[match.end() :]
+            subject = _slot(rest, form)
+            if subject is None and form.cue is None and not form.whole and _points_back(rest):
+                subject = text[: match.start()].strip()
             if subject and subject not in found:
                 found.append(subject)
     return found
+
+
+def _points_back(rest: str) -> bool:
+    """Whether a slot holds a pronoun and nothing else ("that?", "those")."""
+    tokens = [m.group(0).lower() for m in _TOKEN.finditer(rest)][:2]
+    return (
+        bool(tokens) and tokens[0] in _POINTING and (len(tokens) == 1 or not tokens[1][0].isalnum())
+    )
 
 
 def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str | None:
@@ -168,8 +194,31 @@ def uncovered_subject(question: str, unknown: Callable[[str], list[str]]) -> str
     for subject in asked_subjects(question):
         words = [w for w in unknown(subject) if not _filler(w)]
         if words:
-            return subject
+            return (
+                subject
+                if len(subject.split()) <= tuning.SUBJECT_MAX_WORDS
+                else _run(subject, words)
+            )
     return None
+
+
+def _run(text: str, words: list[str]) -> str:
+    """The run of ``words`` in ``text`` holding the rarest of them: what a pointing-back
+    question is about ("reiki" in "My aunt keeps raving about reiki. Do you do that?")."""
+    strange = {w.lower() for w in words}
+    runs: list[list[str]] = [[]]
+    for token in _TOKEN.finditer(text):
+        if token.group(0).lower() in strange:
+            runs[-1].append(token.group(0))
+        elif runs[-1]:
+            runs.append([])
+    return " ".join(min((r for r in runs if r), key=lambda run: min(map(_zipf, run))))
+
+
+def _zipf(word: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word.lower(), "en", wordlist="small"))
 
 
 def _filler(word: str) -> bool:
@@ -179,21 +228,33 @@ def _filler(word: str) -> bool:
 
 
 def _slot(rest: str, form: _Form) -> str | None:
-    """The subject words at the start of ``rest``, or None when the form does not fit."""
+    """The subject words at the start of ``rest``, or None when the form does not fit.
+
+    In a form with a cue, a phrase may stand between the subject and the cue: "does electric
+    stimulation on the needles work" names "electric stimulation".
+    """
     words: list[str] = []
-    for match in _TOKEN.finditer(rest):
+    closed = False  # a boundary word ended the subject; a cue form still looks for its cue
+    for seen, match in enumerate(_TOKEN.finditer(rest)):
         token = match.group(0)
         lowered = token.lower()
         if form.cue is not None and lowered in form.cue:
             return _join(words)
-        if not token[0].isalnum():
+        if not token[0].isalnum() or seen > 2 * tuning.SUBJECT_MAX_WORDS:
             break
-        if not words and lowered in _DETERMINER:
+        if closed or (not words and lowered in _DETERMINER):
             continue
-        if lowered in _BOUNDARY or len(words) >= tuning.SUBJECT_MAX_WORDS + 1:
+        if len(words) > tuning.SUBJECT_MAX_WORDS:
             if form.cue is not None or form.whole:
                 return None
             break
+        if lowered in _BOUNDARY:
+            if form.whole:
+                return None
+            if form.cue is None:
+                break
+            closed = True
+            continue
         words.append(token)
     if form.cue is not None:
         return None

@@ -121,6 +121,23 @@ class LexicalIndex:
             and stem(w.lower()) not in self._vocab
         ]
 
+    def known_words(self, text: str, besides: str = "") -> list[str]:
+        """Content words of ``text`` that the articles use and ``besides`` does not, once each.
+
+        The words of a story that can point retrieval at an article ("ivf", "arthritis").
+        """
+        stem = _stemmer().stemWord
+        seen = set(terms(besides))
+        found: list[str] = []
+        for word in _WORD.findall(text.lower()):
+            stemmed = stem(word)
+            if word in _stopwords() or word.isdigit() or stemmed not in self._vocab:
+                continue
+            if stemmed not in seen:
+                seen.add(stemmed)
+                found.append(word)
+        return found
+
     def subject_words(self, query: str) -> list[str]:
         """Unknown words that can carry a question's subject: not everyday English, and not
         a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
