@@ -32,7 +32,7 @@ from bot.safety.text import fold, sentences
 
 log = logging.getLogger(__name__)
 
-_VERSION = "1"  # bump when training changes, so cached weights are not reused
+_VERSION = "2"  # bump when training changes, so cached weights are not reused
 _REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
 _MEMO: dict[str, TriageModel] = {}
 # A message's units in, its score per label out.
@@ -69,6 +69,8 @@ def units(message: str, folded: str | None = None) -> list[str]:
     """
     folded = " ".join((fold(message) if folded is None else folded).split())
     parts = [s for s in sentences(folded) if s != folded]
+    if len(parts) == 1:  # one sentence is the message itself, give or take its "?"
+        parts = []
     if len(parts) > tuning.TRIAGE_MAX_UNITS:
         # Keep both ends and the middle evenly: a red flag can be anywhere in a story.
         step = len(parts) / tuning.TRIAGE_MAX_UNITS
