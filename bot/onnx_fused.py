@@ -94,90 +94,12 @@ def _export_pair(first: str, second: str, cache: Path) -> None:
     graph = depth is not None and depth < layers
     if depth is not None and depth < layers:
         log.warning("exporting the fused model once (%d shared layers): %s", depth, cache)
-        _export(first, second, depth, cache / _GRAPH)
+        from bot.onnx_fused_export import export
+
+        export(first, second, depth, cache / _GRAPH)
     partial = cache / f"{_META}.partial"
     partial.write_text(json.dumps({"shared_layers": depth, "graph": graph}))
     partial.replace(cache / _META)  # written last: its presence means the graph is whole
-
-
-def _export(first: str, second: str, depth: int, target: Path) -> None:
-    """Trace embeddings, shared layers and both branches (with pooling) to one ONNX graph."""
-    import torch
-    from transformers import AutoModel
-
-    models = [AutoModel.from_pretrained(p, local_files_only=True).eval() for p in (first, second)]
-
-    class _Fused(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.embeddings = models[0].embeddings
-            self.shared = torch.nn.ModuleList(models[0].encoder.layer[:depth])
-            self.first = torch.nn.ModuleList(models[0].encoder.layer[depth:])
-            self.second = torch.nn.ModuleList(models[1].encoder.layer[depth:])
-
-        def forward(self, input_ids: Any, attention_mask: Any, rows1: Any, rows2: Any) -> Any:
-            hidden = self.embeddings(
-                input_ids=input_ids, token_type_ids=torch.zeros_like(input_ids)
-            )
-            mask = attention_mask.to(hidden.dtype)
-            additive = (1.0 - mask[:, None, None, :]) * torch.finfo(hidden.dtype).min
-            for layer in self.shared:
-                hidden = _layer(layer, hidden, additive)
-            return (
-                _branch(self.first, hidden, mask, additive, rows1),
-                _branch(self.second, hidden, mask, additive, rows2),
-            )
-
-    def _layer(layer: Any, hidden: Any, additive: Any) -> Any:
-        # BERT's layer written out with explicit head counts: transformers reshapes with
-        # -1, which ONNX cannot resolve for a branch given no rows.
-        att = layer.attention.self
-        heads, size = att.num_attention_heads, att.attention_head_size
-        batch, tokens = hidden.shape[0], hidden.shape[1]
-
-        def split(x: Any) -> Any:
-            return x.view(batch, tokens, heads, size).transpose(1, 2)
-
-        query, key, value = (
-            split(att.query(hidden)),
-            split(att.key(hidden)),
-            split(att.value(hidden)),
-        )
-        scores = query @ key.transpose(-1, -2) * size**-0.5 + additive
-        context = (scores.softmax(-1) @ value).transpose(1, 2).reshape(batch, tokens, heads * size)
-        attended = layer.attention.output(context, hidden)
-        return layer.output(layer.intermediate(attended), attended)
-
-    def _branch(layers: Any, hidden: Any, mask: Any, additive: Any, rows: Any) -> Any:
-        hidden, mask, additive = (t.index_select(0, rows) for t in (hidden, mask, additive))
-        for layer in layers:
-            hidden = _layer(layer, hidden, additive)
-        pooled = (hidden * mask[..., None]).sum(1) / mask.sum(1, keepdim=True).clamp(min=1e-9)
-        return torch.nn.functional.normalize(pooled, dim=-1)
-
-    ids = torch.ones(3, 8, dtype=torch.long)
-    rows = torch.tensor([0, 2])
-    axes = {
-        "input_ids": {0: "batch", 1: "tokens"},
-        "attention_mask": {0: "batch", 1: "tokens"},
-        "first_rows": {0: "first"},
-        "second_rows": {0: "second"},
-        "first": {0: "first"},
-        "second": {0: "second"},
-    }
-    partial = target.with_suffix(".partial")
-    with torch.no_grad():
-        torch.onnx.export(
-            _Fused(),
-            (ids, ids, rows, rows),
-            str(partial),
-            input_names=["input_ids", "attention_mask", "first_rows", "second_rows"],
-            output_names=["first", "second"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
-    partial.replace(target)
 
 
 class FusedEmbedder:
