@@ -34,6 +34,7 @@ from bot.onnx_embedding import max_seq_length, session_options
 log = logging.getLogger(__name__)
 
 _GRAPH = "model.onnx"
+_WEIGHTS = "model.safetensors"
 _META = "fused.json"
 # The parts of tokenizer.json that decide the ids (truncation and padding are set per use).
 _TOKENIZER_KEYS = ("model", "normalizer", "pre_tokenizer", "post_processor", "added_tokens")
@@ -42,12 +43,15 @@ _TOKENIZER_KEYS = ("model", "normalizer", "pre_tokenizer", "post_processor", "ad
 def _weights(folder: str) -> dict[str, Any]:
     from safetensors.numpy import load_file
 
-    return load_file(str(Path(folder) / "model.safetensors"))
+    return load_file(str(Path(folder) / _WEIGHTS))
 
 
 def shared_layers(first: str, second: str) -> int | None:
     """How many lower transformer layers two model folders share bit for bit, or None when
     even their embeddings (or tokenizers) differ and there is nothing to share."""
+    files = [Path(f) / name for f in (first, second) for name in ("tokenizer.json", _WEIGHTS)]
+    if not all(f.exists() for f in files):
+        return None  # not a model folder we can read (another format): served apart
     tokenizers = [json.loads((Path(f) / "tokenizer.json").read_text()) for f in (first, second)]
     if any(tokenizers[0].get(k) != tokenizers[1].get(k) for k in _TOKENIZER_KEYS):
         return None
