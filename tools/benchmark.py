@@ -177,7 +177,7 @@ def main() -> int:
         services = build_services(settings)
         floor = measure_floor(services, questions)
         fused = isinstance(services.embedder, FusedBranch)
-        backend = f"{settings.embed_backend}{', fused with triage' if fused else ''}"
+        backend = f"{settings.embed_backend}{', fused' if fused else ''}"
         _line(f"floor: one query embedding ({backend})", f"p50 {floor:.1f} ms")
         services.indexer.run(ROOT / "knowledge", progress=False)
         port = free_port()
