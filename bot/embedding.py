@@ -6,7 +6,7 @@ import json
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
@@ -91,19 +91,35 @@ class SentenceTransformerEmbedder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+@runtime_checkable
+class PairedEmbedder(Protocol):
+    """An embedder that can serve another model's texts in the same model call."""
+
+    def embed_with(
+        self, partner: Embedder, texts: Sequence[str], partner_texts: Sequence[str]
+    ) -> tuple[Vectors, Vectors] | None:
+        """Its vectors of ``texts`` and ``partner``'s of ``partner_texts``, or None when the
+        two do not share a call."""
+        ...
+
+
 class Prefetched:
     """Serves texts embedded together in one batch; embeds anything else on demand.
 
     One request needs several vectors (the question, its clauses for safety, the question
     without unfamiliar words); one batch of four short texts costs about as much as one.
+    ``vectors``, when given, are those of the distinct non-empty ``texts``, in order.
     """
 
-    def __init__(self, embedder: Embedder, texts: Sequence[str]) -> None:
+    def __init__(
+        self, embedder: Embedder, texts: Sequence[str], vectors: Vectors | None = None
+    ) -> None:
         self._embedder = embedder
-        unique = list(dict.fromkeys(t for t in texts if t))
+        unique = _distinct(texts)
         self._cache: dict[str, npt.NDArray[np.float32]] = {}
         if unique:
-            self._cache.update(zip(unique, embedder.embed(unique), strict=True))
+            found = embedder.embed(unique) if vectors is None else vectors
+            self._cache.update(zip(unique, found, strict=True))
 
     @property
     def name(self) -> str:
@@ -123,3 +139,24 @@ class Prefetched:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+
+def _distinct(texts: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(t for t in texts if t))
+
+
+def prefetch_pair(
+    first: Embedder,
+    first_texts: Sequence[str],
+    second: Embedder | None,
+    second_texts: Sequence[str],
+) -> tuple[Prefetched, Prefetched | None]:
+    """One request's vectors from two models (retrieval's and triage's): in one model call
+    when they share a graph (:mod:`bot.onnx_fused`), else one call each."""
+    if second is None:
+        return Prefetched(first, first_texts), None
+    ours, theirs = _distinct(first_texts), _distinct(second_texts)
+    joint = first.embed_with(second, ours, theirs) if isinstance(first, PairedEmbedder) else None
+    if joint is None:
+        return Prefetched(first, ours), Prefetched(second, theirs)
+    return Prefetched(first, ours, joint[0]), Prefetched(second, theirs, joint[1])

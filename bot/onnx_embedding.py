@@ -29,7 +29,8 @@ _FILES: dict[OnnxVariant, str] = {"onnx": "model.onnx", "onnx-int8": "model-int8
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
-def _max_seq_length(model_path: str) -> int:
+def max_seq_length(model_path: str) -> int:
+    """How many tokens the model reads of a text (its sentence-transformers setting, else 256)."""
     config = Path(model_path) / "sentence_bert_config.json"
     if config.exists():
         return int(json.loads(config.read_text()).get("max_seq_length", 256))
@@ -103,6 +104,22 @@ def _quantize(source: Path, target: Path) -> None:
     partial.replace(target)
 
 
+def session_options(threads: int = 0) -> Any:
+    """ONNX Runtime settings for the two shared cores (``threads`` 0: one per core)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads or (os.cpu_count() or 1)
+    options.inter_op_num_threads = 1
+    # No busy-waiting between runs: the two cores are shared with the web server.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # EXTENDED fuses attention and layer norms like ALL does; ALL only adds layout
+    # rewrites for convolutions, which this model has none of, yet holds ~26 MB more.
+    # Vectors are bit-identical (checked on 2,022 texts of the eval sets and articles).
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    return options
+
+
 class OnnxEmbedder:
     """Mean-pooled, normalised sentence vectors from an ONNX Runtime session."""
 
@@ -119,20 +136,11 @@ class OnnxEmbedder:
         from tokenizers import Tokenizer
 
         onnx_file = ensure_onnx_model(model_path, cache, variant)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or (os.cpu_count() or 1)
-        options.inter_op_num_threads = 1
-        # No busy-waiting between runs: the two cores are shared with the web server.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # EXTENDED fuses attention and layer norms like ALL does; ALL only adds layout
-        # rewrites for convolutions, which this model has none of, yet holds ~26 MB more.
-        # Vectors are bit-identical (checked on 2,022 texts of the eval sets and articles).
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
         self._session = ort.InferenceSession(
-            str(onnx_file), options, providers=["CPUExecutionProvider"]
+            str(onnx_file), session_options(threads), providers=["CPUExecutionProvider"]
         )
         self._tokenizer = Tokenizer.from_file(str(cache / "tokenizer.json"))
-        self._tokenizer.enable_truncation(_max_seq_length(model_path))
+        self._tokenizer.enable_truncation(max_seq_length(model_path))
         self._tokenizer.no_padding()
         self._batch_size = batch_size
         self._name = name or Path(model_path).name

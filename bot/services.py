@@ -26,6 +26,7 @@ from bot.feedback.ratings import (
 )
 from bot.index.store import ChromaStore, make_client
 from bot.index.versions import ActiveIndex, VersionRegistry
+from bot.onnx_fused import FusedBranch, FusedEmbedder
 from bot.ratelimit import RateLimiter
 from bot.refresh.checks import Verifier
 from bot.refresh.indexer import Indexer
@@ -76,12 +77,22 @@ class Services:
 def load_embedder(settings: Settings) -> Embedder:
     """The bundled model on the configured backend (``BOT_EMBED_BACKEND``).
 
-    The ONNX backends never import torch (unless their one-time export is missing).
+    The ONNX backends never import torch (unless their one-time export is missing). With
+    the fine-tuned triage model, the fp32 ONNX backend is the first branch of the graph
+    both models share (:mod:`bot.onnx_fused`), and :func:`load_triage` takes the second.
     """
     if settings.embed_backend == "torch":
         return SentenceTransformerEmbedder(
             settings.resolve_model_path(), settings.model_name(), threads=settings.embed_threads
         )
+    if settings.embed_backend == "onnx" and settings.triage_model == "tuned":
+        from bot.safety.finetune import ensure_tuned, fused_dir
+
+        folder = ensure_tuned(settings)
+        graph = fused_dir(settings, folder)
+        if graph is not None:
+            base, threads = settings.resolve_model_path(), settings.embed_threads
+            return _fused(graph, base, folder, settings.model_name(), threads).first
     from bot.onnx_embedding import OnnxEmbedder
 
     return OnnxEmbedder(
@@ -99,15 +110,24 @@ def load_triage(settings: Settings, embedder: Embedder) -> SafetyTriage:
         return SafetyTriage(embedder, settings.triage_cache_dir)
     from bot.safety.finetune import ensure_tuned
 
-    return SafetyTriage(
-        embedder, settings.triage_cache_dir, _tuned(ensure_tuned(settings), settings.embed_threads)
-    )
+    folder = ensure_tuned(settings)
+    if isinstance(embedder, FusedBranch) and embedder.fused.paths[1] == str(folder):
+        tuned = TunedClassifier(folder, embedder=embedder.fused.second)
+    else:
+        tuned = _tuned(folder, settings.embed_threads)
+    return SafetyTriage(embedder, settings.triage_cache_dir, tuned)
 
 
 @lru_cache(maxsize=2)
 def _tuned(folder: Path, threads: int) -> TunedClassifier:
     """One ONNX session per model folder per process (tests build many services)."""
     return TunedClassifier(folder, threads)
+
+
+@lru_cache(maxsize=2)
+def _fused(graph: Path, base: str, folder: Path, name: str, threads: int) -> FusedEmbedder:
+    """One session serving retrieval and triage, per pair of models per process."""
+    return FusedEmbedder(graph, base, str(folder), (name, folder.name), threads)
 
 
 def build_services(settings: Settings, embedder: Embedder | None = None) -> Services:

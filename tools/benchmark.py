@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 
 from bot.config import Settings
+from bot.onnx_fused import FusedBranch
 from bot.services import Services, build_services
 from evals.evaluate import load_questions
 from tools.serving import ROOT, Server, free_port, pct, peak_rss_mb, serve
@@ -175,7 +176,9 @@ def main() -> int:
         settings = Settings(data_dir=data, model_cache_dir=models)
         services = build_services(settings)
         floor = measure_floor(services, questions)
-        _line(f"floor: one query embedding ({settings.embed_backend})", f"p50 {floor:.1f} ms")
+        fused = isinstance(services.embedder, FusedBranch)
+        backend = f"{settings.embed_backend}{', fused' if fused else ''}"
+        _line(f"floor: one query embedding ({backend})", f"p50 {floor:.1f} ms")
         services.indexer.run(ROOT / "knowledge", progress=False)
         port = free_port()
         env = {

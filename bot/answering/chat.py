@@ -13,7 +13,7 @@ from bot.answering.replies import THANKS, Replies
 from bot.answering.retrieval import Retriever, without_words
 from bot.answering.subject import uncovered_subject
 from bot.config import Settings
-from bot.embedding import Prefetched
+from bot.embedding import Prefetched, prefetch_pair
 from bot.patterns import capped, linear
 from bot.safety.scope import (
     Advice,
@@ -68,18 +68,21 @@ class ChatService:
             retrieval_query(focus(message), request.history), message
         )
         subject = self._retriever.subject_words(query)
-        # Every vector this request may need, embedded in one batch.
-        batch = Prefetched(
+        # Every vector this request may need, retrieval's and triage's, in one batch.
+        tuned = self._triage.tuned
+        batch, tuned_batch = prefetch_pair(
             self._retriever.embedder,
             [
                 query,
                 without_words(query, subject) or "",
                 *self._triage.semantic_inputs(request.message),
             ],
+            tuned.embedder if tuned else None,
+            self._triage.tuned_inputs(request.message),
         )
         # Safety comes first and reads the raw message: a red flag inside a jailbreak
         # attempt or a greeting still needs the emergency reply.
-        found = self._triage.assess(request.message, user_turns, batch)
+        found = self._triage.assess(request.message, user_turns, batch, tuned_batch)
         if found.flag is not None:
             text = self.replies.safety(found.flag.kind, found.language, found.about_someone_else)
             return self._make(found.flag.kind, text, request)

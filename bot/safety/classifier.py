@@ -186,17 +186,22 @@ class TunedClassifier:
 
     It reads the same units as the logistic regression (the whole message and its
     sentences) through its own fine-tuned copy of the model; the retrieval model is untouched.
+    ``embedder`` serves that copy when it is already loaded (the second branch of the fused
+    graph, :mod:`bot.onnx_fused`); else the folder's own ONNX export is.
     """
 
-    def __init__(self, folder: Path, threads: int = 0) -> None:
-        from bot.onnx_embedding import OnnxEmbedder
+    def __init__(self, folder: Path, threads: int = 0, embedder: Embedder | None = None) -> None:
+        if embedder is None:
+            from bot.onnx_embedding import OnnxEmbedder
 
-        self.embedder = OnnxEmbedder(
-            str(folder), folder / "onnx", name=folder.name, threads=threads
-        )
+            embedder = OnnxEmbedder(str(folder), folder / "onnx", name=folder.name, threads=threads)
+        self.embedder = embedder
         with np.load(folder / "head.npz") as saved:
             self.head = TriageModel(saved["coef"], saved["intercept"])
 
-    def scores(self, texts: Sequence[str]) -> dict[Label, float]:
-        """The message's score per label: the highest any of its units reaches."""
-        return self.head.scores(self.embedder.embed(texts))
+    def scores(self, texts: Sequence[str], embedder: Embedder | None = None) -> dict[Label, float]:
+        """The message's score per label: the highest any of its units reaches.
+
+        ``embedder`` may serve this model's vectors already computed for the request.
+        """
+        return self.head.scores((embedder or self.embedder).embed(texts))

@@ -31,6 +31,7 @@ from filelock import FileLock
 from bot.config import Settings
 from bot.embedding import model_dimension
 from bot.onnx_embedding import OnnxEmbedder, ensure_onnx_model
+from bot.onnx_fused import ensure_fused
 from bot.safety import dataset
 from bot.safety.classifier import TriageModel, exemplar_messages, pick_units
 from bot.safety.dataset import LABELS
@@ -74,6 +75,7 @@ def ensure_tuned(settings: Settings) -> Path:
     """The fine-tuned model's folder, trained first if it is missing (minutes, once)."""
     target = model_dir(settings)
     if (target / "head.npz").exists():
+        fused_dir(settings, target)  # a model trained before the fused export gets it now
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.parent / "triage-tuning.lock")):
@@ -87,7 +89,18 @@ def ensure_tuned(settings: Settings) -> Path:
             ensure_onnx_model(str(partial), partial / "onnx", "onnx")  # served without torch
             shutil.rmtree(target, ignore_errors=True)
             partial.rename(target)  # written aside, then renamed: never read half-written
+    fused_dir(settings, target)
     return target
+
+
+def fused_dir(settings: Settings, target: Path) -> Path | None:
+    """The graph serving the retrieval and triage models as one (:mod:`bot.onnx_fused`),
+    exported beside the tuned model once; None when they share nothing.
+
+    What they share is read from the weights, not from :data:`FROZEN_LAYERS`: a folder
+    trained with another setting is served right (the embeddings are frozen whatever it is).
+    """
+    return ensure_fused(settings.resolve_model_path(), str(target), target / "fused")
 
 
 def train(

@@ -99,6 +99,10 @@ class SafetyTriage:
         read = _read(message)
         return [] if self._tuned else [*read.units, *read.clauses]
 
+    def tuned_inputs(self, message: str) -> list[str]:
+        """Every text the fine-tuned model embeds (for one batch per request)."""
+        return list(_read(message).units) if self._tuned else []
+
     def check(
         self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
     ) -> Flag | None:
@@ -106,18 +110,23 @@ class SafetyTriage:
         return self.assess(message, history, embedder).flag
 
     def assess(
-        self, message: str, history: Sequence[str] = (), embedder: Embedder | None = None
+        self,
+        message: str,
+        history: Sequence[str] = (),
+        embedder: Embedder | None = None,
+        tuned_embedder: Embedder | None = None,
     ) -> Assessment:
         """Triage ``message`` read with recent user turns.
 
-        ``embedder`` may serve vectors already computed in one batch for this request.
+        ``embedder`` and ``tuned_embedder`` may serve vectors already computed in one batch
+        for this request (the retrieval model's and the fine-tuned model's).
         """
         read = _read(message)
         folded = read.folded
         language = detect(folded)
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
-        scores = self._scores(read.units, embed)
+        scores = self._scores(read.units, embed, tuned_embedder)
         flags += _classified(scores, tuned=self._tuned is not None)
         # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
         # exemplars (they are in its training data) and reads every sentence itself.
@@ -138,10 +147,13 @@ class SafetyTriage:
         )
 
     def _scores(
-        self, texts: Sequence[str], embed: Callable[[Sequence[str]], Vectors]
+        self,
+        texts: Sequence[str],
+        embed: Callable[[Sequence[str]], Vectors],
+        tuned_embedder: Embedder | None = None,
     ) -> dict[Label, float]:
         if self._tuned is not None:
-            return self._tuned.scores(texts)
+            return self._tuned.scores(texts, tuned_embedder)
         assert self._model is not None
         return self._model.scores(embed(texts))
 

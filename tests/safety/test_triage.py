@@ -242,6 +242,8 @@ def test_a_question_inside_a_long_story_is_what_retrieval_reads(indexed: Service
 class _FixedScores:
     """Stands in for the fine-tuned model: every message gets the same scores."""
 
+    embedder = None  # nothing to embed ahead of the request
+
     def __init__(self, crisis: float, emergency: float = 0.0) -> None:
         self.found = {"none": 0.0, "urgent": 0.0, "emergency": emergency, "crisis": crisis}
 
