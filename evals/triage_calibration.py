@@ -41,7 +41,7 @@ def out_of_fold_scores(
     settings = Settings()
     base = settings.resolve_model_path()
     picker = OnnxEmbedder(base, settings.onnx_cache_dir)
-    messages = dataset.load("dev")
+    messages = dataset.training("dev")
     extra = classifier.exemplar_messages()
     sources = sorted({m.source for m in messages})
     groups = [sources.index(m.source) for m in messages]

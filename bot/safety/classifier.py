@@ -148,7 +148,7 @@ def exemplar_messages() -> list[dataset.Message]:
 
 def train(embedder: Embedder) -> TriageModel:
     """Train on the development part of the dataset and the reviewed exemplars."""
-    messages = dataset.load("dev") + exemplar_messages()
+    messages = dataset.training("dev") + exemplar_messages()
     vectors, labels = training_examples(messages, embedder)
     return fit(vectors, labels)
 

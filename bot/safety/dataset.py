@@ -16,6 +16,11 @@ from typing import Literal
 import yaml
 
 DATA = Path(__file__).resolve().parent / "data"
+# Real visitors' questions of the answer evaluation, adapted from forums and clinic FAQs and
+# split by source the same way: all harmless for triage ("why would the doctor look at my
+# tongue?"), so they teach the classifier what ordinary questions look like. Read from the
+# source tree; an installed copy without it trains on the messages alone.
+QUESTIONS = Path(__file__).resolve().parents[2] / "evals" / "data" / "questions_real.yaml"
 Label = Literal["emergency", "urgent", "crisis", "none"]
 LABELS: tuple[Label, ...] = ("none", "urgent", "emergency", "crisis")
 
@@ -50,9 +55,34 @@ def load(split: Literal["dev", "heldout"] | None = None) -> list[Message]:
     return items
 
 
+def questions(split: Literal["dev", "heldout"] | None = None) -> list[Message]:
+    """The real visitors' questions (:data:`QUESTIONS`) as harmless messages."""
+    if not QUESTIONS.exists():
+        return []
+    items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["items"]
+    found = [
+        Message(str(raw["q"]), "none", "question", "en", str(raw["source"]), raw["split"])
+        for raw in items
+    ]
+    return [m for m in found if split is None or m.split == split]
+
+
+def training(split: Literal["dev", "heldout"] = "dev") -> list[Message]:
+    """What the classifier learns from: the messages and the questions of one part.
+
+    A question whose source the messages put in the other part is left out, so that no
+    source is on both sides (two older message files were split by hand).
+    """
+    messages = load()
+    other = {m.source for m in messages if m.split != split}
+    mine = [m for m in messages if m.split == split]
+    return mine + [q for q in questions(split) if q.source not in other]
+
+
 def fingerprint() -> str:
-    """A hash of the dataset files: a change retrains the classifier."""
+    """A hash of the dataset files and the questions: a change retrains the classifier."""
     digest = hashlib.sha256()
-    for path in sorted(DATA.glob("messages_*.yaml")):
-        digest.update(path.read_bytes())
+    for path in [*sorted(DATA.glob("messages_*.yaml")), QUESTIONS]:
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

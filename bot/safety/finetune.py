@@ -85,7 +85,7 @@ def ensure_tuned(settings: Settings) -> Path:
             shutil.rmtree(partial, ignore_errors=True)
             base = settings.resolve_model_path()
             picker = OnnxEmbedder(base, settings.onnx_cache_dir, threads=settings.embed_threads)
-            train(base, pick_units(dataset.load("dev") + exemplar_messages(), picker), partial)
+            train(base, pick_units(dataset.training("dev") + exemplar_messages(), picker), partial)
             ensure_onnx_model(str(partial), partial / "onnx", "onnx")  # served without torch
             shutil.rmtree(target, ignore_errors=True)
             partial.rename(target)  # written aside, then renamed: never read half-written

@@ -27,8 +27,9 @@ def test_fine_tuning_reads_only_the_development_part(monkeypatch, tmp_path: Path
     folder = finetune.ensure_tuned(settings)
     assert (folder / "head.npz").exists() and folder.name.endswith(dataset.fingerprint())
     whole = set(seen)
-    assert all(classifier.units(m.text)[0] in whole for m in dataset.load("dev"))
-    assert not any(classifier.units(m.text)[0] in whole for m in dataset.load("heldout"))
+    assert all(classifier.units(m.text)[0] in whole for m in dataset.training("dev"))
+    assert not any(classifier.units(m.text)[0] in whole for m in dataset.training("heldout"))
+    assert dataset.questions("dev")  # real visitors' questions teach what is ordinary
 
 
 def test_the_chat_service_triages_with_the_fine_tuned_model(indexed: Services) -> None:

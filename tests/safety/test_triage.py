@@ -209,12 +209,19 @@ def test_classifier_is_trained_only_on_the_development_part(monkeypatch) -> None
 
     dev, held = dataset.load("dev"), dataset.load("heldout")
     assert len(dev) + len(held) >= 400
-    assert not {m.source for m in dev} & {m.source for m in held}
-    asked: list[str | None] = []
-    real_load = dataset.load
-    monkeypatch.setattr(dataset, "load", lambda split=None: asked.append(split) or real_load(split))
+    held_sources = {m.source for m in held}
+    assert not {m.source for m in dev} & held_sources
+    seen: list[dataset.Message] = []
+    real_examples = classifier.training_examples
+    monkeypatch.setattr(
+        classifier,
+        "training_examples",
+        lambda messages, embedder: seen.extend(messages) or real_examples(messages, embedder),
+    )
     model = classifier.train(FakeEmbedder())
-    assert asked == ["dev"]
+    assert {m.text for m in dev} <= {m.text for m in seen}
+    assert not {m.source for m in seen} & held_sources
+    assert not {m.text for m in seen} & {m.text for m in held + dataset.questions("heldout")}
     assert model.coef.shape[0] == len(dataset.LABELS)
 
 
