@@ -26,6 +26,11 @@ _SHORT_QUESTION_WORDS = 6  # "would it help?" leans on the sentence before it
 _POINTS_BACK = re.compile(r"\b(it|that|this|they|them|these|those|he|she|her|him)\b", re.I)
 
 
+def points_back(question: str) -> bool:
+    """Whether a question leans on what came before it ("could it help with that?")."""
+    return bool(_POINTS_BACK.search(question))
+
+
 def question_part(message: str) -> str:
     """The sentences of ``message`` that ask something, or the message when none does.
 
@@ -48,7 +53,7 @@ def focus(message: str) -> str:
     if last is None:
         return message if len(sentences) <= 1 else " ".join(sentences[-2:])
     picked = sentences[last]
-    leans = len(picked.split()) <= _SHORT_QUESTION_WORDS or _POINTS_BACK.search(picked)
+    leans = len(picked.split()) <= _SHORT_QUESTION_WORDS or points_back(picked)
     if leans and last > 0:
         picked = f"{sentences[last - 1]} {picked}"
     return picked

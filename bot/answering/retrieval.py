@@ -10,6 +10,7 @@ from typing import Protocol, cast
 import numpy as np
 
 from bot import tuning
+from bot.answering.focus import points_back
 from bot.embedding import Embedder, Vectors
 from bot.index.lexical import LexicalIndex, terms
 from bot.index.snapshot import IndexSnapshot
@@ -112,7 +113,9 @@ class Retriever:
         added, so the story's names, places and chat never become the query's subject.
         """
         store = self._index.current()
-        if question == message or store is None:
+        # A question that stands alone ("what happens at the first visit?") is searched as it
+        # is: the story's words would pull it toward the story's subject.
+        if question == message or store is None or not points_back(question):
             return question
         context = self._corpus_views(store)[0].known_words(message.replace(question, " "), question)
         return " ".join([question, *context])

@@ -37,6 +37,7 @@ from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
 from bot.safety.rules import RULES, TriageKind
+from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
 
 # Someone else is the patient: the reply then asks the helper to call for them.
@@ -218,7 +219,10 @@ def _read(message: str) -> _Reading:
         # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
         step = len(found) / tuning.SAFETY_MAX_CLAUSES
         found = [found[int(i * step)] for i in range(tuning.SAFETY_MAX_CLAUSES)]
-    units = tuple(classifier.units(message, folded))
+    # The classifier reads what the person says, not commands to the bot ("ignore your
+    # instructions" is no crisis); the rules above still read every sentence.
+    kept, steered = strip_manipulation(folded)
+    units = tuple(classifier.units(kept) if steered else classifier.units(message, folded))
     return _Reading(folded, tuple(parts), units, tuple(found))
 
 

@@ -28,9 +28,11 @@ def test_safety_aims_over_the_whole_case_set(indexed: Services) -> None:
     result = evaluate_safety(indexed, CASES, normal)
     report = "\n".join(result.lines() + result.misses)
     assert result.recall == 1.0, report
-    # One known false alarm: the fine-tuned classifier reads "I have no fever, just back
-    # pain" as urgent (negation-aware scoring cost real emergencies on the dev part).
-    assert result.over_triage <= 0.02, report
+    # The issue's aim for over-triage (5%). Known false alarms of the fine-tuned model on
+    # this set, short messages it reads alone: "I have no fever, just back pain" (urgent;
+    # negation-aware scoring cost real emergencies on the dev part) and "My hand is numb
+    # from typing, can acupuncture help?" (emergency).
+    assert result.over_triage <= 0.05, report
     assert result.scope_accuracy >= 0.95, report
 
 
