@@ -138,6 +138,7 @@ class SafetyTriage:
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
         possible = max(scores["emergency"], scores["urgent"]) >= net
+        # The lighter classifier was never calibrated for a crisis band: its line is off.
         crisis_net = tuning.CRISIS_SAFETY_NET if self._tuned else tuning.TRIAGE_THRESHOLDS["crisis"]
         return Assessment(
             flag=flag,
