@@ -115,7 +115,14 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # 0.712/0.625/0.836 and flagged 0.049. A grid of per-label thresholds found nothing better
 # than 0.9 for all three at the same over-triage. The safety net from 0.5 (out of fold,
 # 0.966 of emergencies reach 0.5).
-TUNED_THRESHOLDS: Final = {"crisis": 0.9, "emergency": 0.9, "urgent": 0.9}
+# Re-checked on the grown dataset (1,239 messages plus the dev questions as harmless), fold 1
+# of 3 (`--only-fold 1`, the other folds did not fit the session): with the rules, 0.9 sent
+# 0.807 of emergencies and 0.667 of urgent cases to care and gave 0.829 of crisis messages
+# the crisis reply, but flagged 0.097 of harmless messages and 0.068 of ordinary questions
+# ("i hurt my back lifting" scored 0.91 emergency); 0.95 caught 0.771/0.533/0.800 and
+# flagged 0.043 and 0.034: the only point within the 5%, and the middle band still
+# gets the safety net. Thresholds per label on the same fold found nothing better.
+TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95}
 TUNED_SAFETY_NET: Final = 0.5
 # From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
 # the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),
