@@ -104,7 +104,7 @@ GAP_GROUP_SIMILARITY: Final = 0.72
 # ("I have sciatica down one leg, can you help?") can score 0.9, so a clear flag from the
 # classifier alone needs 0.97; below that it adds the safety net. Out of fold per label at
 # 0.9: emergency recall 0.58 with no harmless dev message flagged, crisis 0.48 with 0.03.
-TRIAGE_THRESHOLDS: Final = {"crisis": 0.97, "emergency": 0.97, "urgent": 0.97}
+TRIAGE_THRESHOLDS: Final = {"crisis": 0.97, "emergency": 0.97, "urgent": 0.97, "care": 1.01}
 # From this up to the thresholds above, a possible red flag: the answer plus a safety net.
 TRIAGE_SAFETY_NET: Final = 0.6
 # The same for the fine-tuned model (bot/safety/finetune.py), the default. Picked with
@@ -122,7 +122,7 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # ("i hurt my back lifting" scored 0.91 emergency); 0.95 caught 0.771/0.533/0.800 and
 # flagged 0.043 and 0.034: the only point within the 5%, and the middle band still
 # gets the safety net. Thresholds per label on the same fold found nothing better.
-TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95}
+TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.99}
 TUNED_SAFETY_NET: Final = 0.5
 # From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
 # the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),

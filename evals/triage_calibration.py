@@ -22,10 +22,11 @@ import numpy.typing as npt
 from bot.config import Settings
 from bot.onnx_embedding import OnnxEmbedder, ensure_onnx_model
 from bot.safety import classifier, dataset, finetune
-from bot.safety.dataset import LABELS
+from bot.safety.dataset import LABELS, Score
 from bot.safety.triage import SafetyTriage
 
 Scores = npt.NDArray[np.float64]
+COLUMNS: tuple[Score, ...] = (*LABELS, "care")  # the saved scores' columns
 
 
 def out_of_fold_scores(
@@ -45,7 +46,7 @@ def out_of_fold_scores(
     extra = classifier.exemplar_messages()
     sources = sorted({m.source for m in messages})
     groups = [sources.index(m.source) for m in messages]
-    scores = np.zeros((len(messages), len(LABELS)))
+    scores = np.zeros((len(messages), len(COLUMNS)))
     kept: list[int] = []
     for number, (train_idx, test_idx) in enumerate(
         GroupKFold(n_splits=folds).split(messages, groups=groups), start=1
@@ -58,7 +59,7 @@ def out_of_fold_scores(
         score = _scorer(model, base, examples, picker, recipe or finetune.Recipe())
         for i in test_idx:
             found = score(classifier.units(messages[i].text))
-            scores[i] = [found[label] for label in LABELS]
+            scores[i] = [found[column] for column in COLUMNS]
     kept.sort()
     return [messages[i] for i in kept], scores[kept]
 

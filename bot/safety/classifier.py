@@ -26,7 +26,7 @@ import numpy.typing as npt
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import dataset
-from bot.safety.dataset import LABELS, Label
+from bot.safety.dataset import LABELS, Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.text import fold, sentences
 
@@ -35,8 +35,9 @@ log = logging.getLogger(__name__)
 _VERSION = "2"  # bump when training changes, so cached weights are not reused
 _REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
 _MEMO: dict[str, TriageModel] = {}
-# A message's units in, its score per label out.
-Scorer = Callable[[Sequence[str]], dict[Label, float]]
+# A message's units in, its score per label (and for care) out.
+Scorer = Callable[[Sequence[str]], dict[Score, float]]
+_CARE = [LABELS.index("urgent"), LABELS.index("emergency")]
 
 
 @dataclass(frozen=True)
@@ -54,12 +55,21 @@ class TriageModel:
         result: npt.NDArray[np.float32] = exp / exp.sum(axis=1, keepdims=True)
         return result
 
-    def scores(self, vectors: Vectors) -> dict[Label, float]:
-        """The message's score per label: the highest any of its units reaches."""
+    def scores(self, vectors: Vectors) -> dict[Score, float]:
+        """The message's score per label: the highest any of its units reaches.
+
+        "care" is the highest probability of urgent and emergency together in one unit:
+        both send the person to a doctor, and a sentence the model cannot place between
+        them ("the pain wakes me at night since the chemo") splits its probability across
+        the two, so neither alone may pass its threshold although the sum is near 1.
+        """
         if len(vectors) == 0:
-            return dict.fromkeys(LABELS, 0.0)
-        top = self.probabilities(vectors).max(axis=0)
-        return {label: float(top[i]) for i, label in enumerate(LABELS)}
+            return dict.fromkeys((*LABELS, "care"), 0.0)
+        probabilities = self.probabilities(vectors)
+        top = probabilities.max(axis=0)
+        found: dict[Score, float] = {label: float(top[i]) for i, label in enumerate(LABELS)}
+        found["care"] = float(probabilities[:, _CARE].sum(axis=1).max())
+        return found
 
 
 def units(message: str, folded: str | None = None) -> list[str]:
@@ -199,7 +209,7 @@ class TunedClassifier:
         with np.load(folder / "head.npz") as saved:
             self.head = TriageModel(saved["coef"], saved["intercept"])
 
-    def scores(self, texts: Sequence[str], embedder: Embedder | None = None) -> dict[Label, float]:
+    def scores(self, texts: Sequence[str], embedder: Embedder | None = None) -> dict[Score, float]:
         """The message's score per label: the highest any of its units reaches.
 
         ``embedder`` may serve this model's vectors already computed for the request.

@@ -23,6 +23,8 @@ DATA = Path(__file__).resolve().parent / "data"
 QUESTIONS = Path(__file__).resolve().parents[2] / "evals" / "data" / "questions_real.yaml"
 Label = Literal["emergency", "urgent", "crisis", "none"]
 LABELS: tuple[Label, ...] = ("none", "urgent", "emergency", "crisis")
+# What a classifier scores: each label, and "care" (urgent and emergency together).
+Score = Literal["emergency", "urgent", "crisis", "none", "care"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +58,20 @@ def load(split: Literal["dev", "heldout"] | None = None) -> list[Message]:
 
 
 def questions(split: Literal["dev", "heldout"] | None = None) -> list[Message]:
-    """The real visitors' questions (:data:`QUESTIONS`) as harmless messages."""
+    """The real visitors' questions (:data:`QUESTIONS`) as messages, harmless unless marked."""
     if not QUESTIONS.exists():
         return []
     items = yaml.safe_load(QUESTIONS.read_text(encoding="utf-8"))["items"]
+    # A question that is itself a red flag says so ("triage: emergency"): it teaches that.
     found = [
-        Message(str(raw["q"]), "none", "question", "en", str(raw["source"]), raw["split"])
+        Message(
+            str(raw["q"]),
+            raw.get("triage", "none"),
+            "question",
+            "en",
+            str(raw["source"]),
+            raw["split"],
+        )
         for raw in items
     ]
     return [m for m in found if split is None or m.split == split]

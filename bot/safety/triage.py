@@ -32,7 +32,7 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
-from bot.safety.dataset import Label
+from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
@@ -137,7 +137,7 @@ class SafetyTriage:
                 flags.append(similar)
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
-        possible = max(scores["emergency"], scores["urgent"]) >= net
+        possible = scores["care"] >= net
         # The lighter classifier was never calibrated for a crisis band: its line is off.
         crisis_net = tuning.CRISIS_SAFETY_NET if self._tuned else tuning.TRIAGE_THRESHOLDS["crisis"]
         return Assessment(
@@ -153,7 +153,7 @@ class SafetyTriage:
         texts: Sequence[str],
         embed: Callable[[Sequence[str]], Vectors],
         tuned_embedder: Embedder | None = None,
-    ) -> dict[Label, float]:
+    ) -> dict[Score, float]:
         if self._tuned is not None:
             return self._tuned.scores(texts, tuned_embedder)
         assert self._model is not None
@@ -227,11 +227,18 @@ def _read(message: str) -> _Reading:
     return _Reading(folded, tuple(parts), units, tuple(found))
 
 
-def _classified(scores: dict[Label, float], tuned: bool) -> list[Flag]:
-    """Flags from the classifier's scores past their calibrated thresholds."""
+def _classified(scores: dict[Score, float], tuned: bool) -> list[Flag]:
+    """Flags from the classifier's scores past their calibrated thresholds.
+
+    Urgent and emergency together ("care") past their own threshold send the person to a
+    doctor today even when neither label alone is sure (the urgent reply, the milder one).
+    """
     found = []
     thresholds = tuning.TUNED_THRESHOLDS if tuned else tuning.TRIAGE_THRESHOLDS
-    for kind, threshold in thresholds.items():
-        if scores[kind] >= threshold:  # type: ignore[index]
-            found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))  # type: ignore[arg-type,index]
+    kinds: tuple[TriageKind, ...] = ("crisis", "emergency", "urgent")
+    for kind in kinds:
+        if scores[kind] >= thresholds[kind]:
+            found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))
+    if scores["care"] >= thresholds["care"] and not found:
+        found.append(Flag("urgent", f"classifier care {scores['care']:.2f}", "classifier"))
     return found

@@ -253,26 +253,30 @@ class _FixedScores:
 
     embedder = None  # nothing to embed ahead of the request
 
-    def __init__(self, crisis: float, emergency: float = 0.0) -> None:
-        self.found = {"none": 0.0, "urgent": 0.0, "emergency": emergency, "crisis": crisis}
+    def __init__(self, crisis: float, emergency: float = 0.0, urgent: float = 0.0) -> None:
+        care = emergency + urgent  # the fake's units are one: care is the sum
+        self.found = {"urgent": urgent, "emergency": emergency, "crisis": crisis, "care": care}
+        self.found["none"] = max(0.0, 1.0 - care - crisis)
 
     def scores(self, texts: object, *rest: object) -> dict[str, float]:
         return dict(self.found)
 
 
 @pytest.mark.parametrize(
-    ("crisis", "emergency", "kind", "with_988", "with_911"),
+    ("crisis", "emergency", "urgent", "kind", "with_988", "with_911"),
     [
-        (0.95, 0.0, "crisis", True, False),  # a clear crisis: the crisis reply
-        (0.8, 0.0, "answer", True, False),  # the middle band: the answer plus the 988 line
-        (0.2, 0.6, "answer", False, True),  # a possible red flag: the warning signs
-        (0.2, 0.0, "answer", False, False),  # nothing: the answer alone
+        (0.95, 0.0, 0.0, "crisis", True, False),  # a clear crisis: the crisis reply
+        (0.8, 0.0, 0.0, "answer", True, False),  # the middle band: the answer plus the 988 line
+        (0.2, 0.6, 0.0, "answer", False, True),  # a possible red flag: the warning signs
+        (0.2, 0.0, 0.0, "answer", False, False),  # nothing: the answer alone
+        # Neither urgent nor emergency is sure, but together they are: a doctor today.
+        (0.0, 0.5, 0.495, "urgent", False, False),
     ],
 )
 def test_the_middle_band_adds_a_line_to_the_answer(
-    indexed: Services, monkeypatch, crisis, emergency, kind, with_988, with_911
+    indexed: Services, monkeypatch, crisis, emergency, urgent, kind, with_988, with_911
 ) -> None:
-    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(crisis, emergency))
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(crisis, emergency, urgent))
     body = reply(indexed, "How does acupuncture help back pain?")
     assert body.type == kind
     assert ("988" in body.answer) is with_988

@@ -1,0 +1,40 @@
+"""The classifier's scores over a message's units (pure arithmetic, no model)."""
+
+import numpy as np
+import pytest
+
+from bot.safety.classifier import TriageModel
+from bot.safety.dataset import LABELS
+
+
+def _model() -> TriageModel:
+    """A head whose softmax gives back the probabilities its input vectors are logs of."""
+    size = len(LABELS)
+    return TriageModel(np.eye(size, dtype=np.float32), np.zeros(size, dtype=np.float32))
+
+
+def _units(*rows: dict[str, float]) -> np.ndarray:
+    """Vectors for units with the given label probabilities (the rest spread evenly)."""
+    vectors = []
+    for row in rows:
+        rest = (1.0 - sum(row.values())) / (len(LABELS) - len(row))
+        vectors.append([np.log(row.get(label, rest)) for label in LABELS])
+    return np.array(vectors, dtype=np.float32)
+
+
+def test_each_label_scores_the_highest_unit_and_care_sums_within_one_unit() -> None:
+    scores = _model().scores(
+        _units(
+            {"urgent": 0.49, "emergency": 0.49, "none": 0.01},  # unsure which, sure of care
+            {"emergency": 0.5, "none": 0.49, "urgent": 0.005},
+        )
+    )
+    assert scores["urgent"] == pytest.approx(0.49, abs=1e-4)
+    assert scores["emergency"] == pytest.approx(0.5, abs=1e-4)
+    # Per unit, not the sum of the two maxima (0.99), which would add different sentences.
+    assert scores["care"] == pytest.approx(0.98, abs=1e-4)
+
+
+def test_no_units_score_nothing() -> None:
+    scores = _model().scores(np.zeros((0, len(LABELS)), dtype=np.float32))
+    assert set(scores) == {*LABELS, "care"} and not any(scores.values())
