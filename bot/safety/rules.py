@@ -122,6 +122,19 @@ _PASSES = (
 )
 
 
+# ConText's "experiencer": a relative or friend named in a clause is who the clause is about
+# until the writer speaks of themselves again ("my aunt had bone cancer so every time my back
+# twinges | i panic"; "my wife pointed out | i have dropped 10 pounds"). A relative's history
+# is not the writer's risk factor; their fever or their emergency still counts (a helper
+# writing for them), so only the history rules are the writer's own.
+RELATIVE = (
+    r"\b(my|our|his|her) (dad|father|mum|mom|mother|husband|wife|son|daughter|brother|sister|"
+    r"partner|friend|grandma|grandmother|grandpa|grandfather|boyfriend|girlfriend|neighbou?r|"
+    r"roommate|flatmate|kid|child|baby|uncle|aunt|coworker|colleague|boss|fianc\w*|family|"
+    r"parents?|relatives?|cousin|niece|nephew)\b"
+)
+
+
 @dataclass(frozen=True)
 class Rule:
     """Red flag when every ``anchor`` and ``support`` pattern is in the recent conversation,
@@ -136,6 +149,7 @@ class Rule:
     anchors: tuple[str, ...]
     support: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    own: bool = False  # only the writer's own history counts (see RELATIVE)
     _compiled: tuple[list[re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -192,21 +206,25 @@ RULES: tuple[Rule, ...] = (
             r"chemo\w*|metasta\w*)",
         ),
         (_PAIN_CONTEXT,),
+        own=True,
     ),
     Rule(
         "urgent",
         "back pain with unexplained weight loss",
         (
-            r"((unexplained|unintentional|unexpected) (\w+ ){0,2}weight loss|(losing|lost|lose) "
-            r"(\w+ ){0,4}(weight|pounds|lbs|kg|kilos) (\w+ ){0,3}(unintentionally|unexplained))",
+            r"((unexplained|unintentional|unexpected) (\w+ ){0,2}weight loss|(losing|lost|lose|"
+            r"dropp?\w*|shed\w*) (\w+ ){0,4}(weight|pounds|lbs|kg|kilos) (\w+ ){0,3}"
+            r"(unintentionally|unexplained))",
         ),
         (_PAIN_CONTEXT,),
+        own=True,
     ),
     Rule(
         "urgent",
         "back pain with intravenous drug use",
         (r"(inject\w* (\w+ ){0,2}(drugs|heroin|meth)|iv drugs?|intravenous drugs?|shoot\w* up)",),
         (_PAIN_CONTEXT,),
+        own=True,
     ),
     Rule(
         "urgent",
@@ -216,6 +234,7 @@ RULES: tuple[Rule, ...] = (
             r"immunosuppress\w*|long.term steroids|hiv|organ transplant)",
         ),
         (_PAIN_CONTEXT,),
+        own=True,
     ),
     Rule(
         "urgent",

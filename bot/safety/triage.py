@@ -36,18 +36,17 @@ from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
-from bot.safety.rules import RULES, TriageKind
+from bot.safety.rules import RELATIVE, RULES, TriageKind
 from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
 
 # Someone else is the patient: the reply then asks the helper to call for them.
 _SOMEONE_ELSE = re.compile(
-    r"\b(my|our|his|her) (dad|father|mum|mom|mother|husband|wife|son|daughter|brother|sister|"
-    r"partner|friend|grandma|grandmother|grandpa|grandfather|boyfriend|girlfriend|neighbou?r|"
-    r"roommate|flatmate|kid|child|baby|uncle|aunt|coworker|colleague|boss|fianc\w*)\b"
+    rf"{RELATIVE}"
     r"|\b(mi|mis) (padre|madre|papa|mama|esposo|esposa|hijo|hija|hermano|hermana|abuel\w|amig\w)\b"
     r"|(我|我的)(爸|妈|媽|父亲|父親|母亲|母親|丈夫|老公|妻子|老婆|儿子|兒子|女儿|女兒|朋友|奶奶|爷爷|爺爺)"
 )
+_RELATIVE = re.compile(rf"{RELATIVE}.*?(?=\bi\b|$)")
 _RANK: dict[TriageKind, int] = {"crisis": 3, "emergency": 2, "urgent": 1}
 
 
@@ -186,13 +185,18 @@ class SafetyTriage:
 
 def _rule_flags(read: _Reading, history: Sequence[str], language: Language) -> list[Flag]:
     """Flags from the reviewed English rules (with recent turns) and the es/zh patterns."""
+    earlier = [c for h in history[-4:] for c in clauses(normalise(fold(h)))]
     current = " . ".join(affirmed(c) for c in read.parts)
-    context = " . ".join(affirmed(c) for h in history[-4:] for c in clauses(normalise(fold(h))))
+    context = " . ".join(affirmed(c) for c in earlier)
+    # The same without what is said of a relative (ConText's experiencer scope, ended by "i").
+    own = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in read.parts)
+    own_context = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in earlier)
     found = []
     for rule in RULES:
         if rule.excluded(current):
             continue
-        if rule.matches(current, f"{context} . {current}"):
+        text, conversation = (own, own_context) if rule.own else (current, context)
+        if rule.matches(text, f"{conversation} . {text}"):
             found.append(Flag(rule.kind, rule.name, "rule"))
     foreign = rules_i18n.match(read.folded, language)
     if foreign is not None:

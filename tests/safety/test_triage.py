@@ -140,6 +140,27 @@ def test_rules_fire_without_the_semantic_layer() -> None:
 
 
 @pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # A relative's history is not the writer's risk factor...
+        ("my aunt had bone cancer so every time my back twinges i panic", set()),
+        ("My dad had prostate cancer years back. My lower back is stiff after yard work.", set()),
+        # ...until the writer speaks of themselves again,
+        (
+            "my wife pointed out i have dropped 10 pounds without trying and my back aches",
+            {"urgent"},
+        ),
+        ("since my chemo last year my back aches at night and my husband worries", {"urgent"}),
+        # and a relative's acute signs still count: the writer is asking for them.
+        ("my wife is burning up with a fever and her back is killing her", {"urgent"}),
+        ("my dad fell off a ladder, his back hurts and he is lying still", {"emergency"}),
+    ],
+)
+def test_the_rules_read_whose_history_it_is(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
     ("message", "expected"),
     [
         ("i can't control my blad\u200bder and my back hurts", "emergency"),
