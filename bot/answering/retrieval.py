@@ -25,7 +25,8 @@ class ScoredSentence:
 
     text: str
     similarity: float
-    overlap: int
+    # The question's content words the sentence shares, each weighted by its rarity.
+    overlap: float
     chunk: ChunkHit
     position: int
 
@@ -186,7 +187,7 @@ class Retriever:
                     ScoredSentence(
                         text=row.text,
                         similarity=float(sim),
-                        overlap=len(query_terms & set(terms(row.text))),
+                        overlap=sum(map(lexical.rarity, query_terms & set(terms(row.text)))),
                         chunk=by_id[row.chunk_id],
                         position=row.position,
                     )

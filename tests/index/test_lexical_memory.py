@@ -33,3 +33,20 @@ def test_every_frequent_word_is_judged_as_the_large_list_judges_it() -> None:
 def test_words_of_questions_no_article_answers() -> None:
     for word in ("migraines", "fever", "insurance", "acupuncturist", "hay", "need", "says"):
         assert lexical._common(word) == _large_says_common(word), word
+
+
+def test_a_word_every_section_uses_says_nothing_about_a_section() -> None:
+    index = lexical.LexicalIndex(
+        ["a", "b", "c"],
+        [
+            "Back pain from lifting boxes at work.",
+            "Back pain and sleep.",
+            "Back pain after long drives.",
+        ],
+    )
+    (back,) = lexical.terms("back")
+    (boxes,) = lexical.terms("boxes")
+    (sleep,) = lexical.terms("sleep")
+    assert index.rarity(back) == 0.0  # every section has it
+    assert index.rarity(boxes) == index.rarity(sleep) == 1.0  # one section each
+    assert index.rarity("gua") == 0.0  # no section: it cannot be shared
