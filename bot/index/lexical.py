@@ -29,6 +29,18 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "really", "please", "also", "get"}
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """English function words (scikit-learn's list): pronouns, quantifiers, connectives.
+
+    Some are rarer in everyday text than the Zipf threshold ("anyone", "else", "whatever",
+    "somebody") yet never name what a question is about ("used on someone else?").
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"somebody", "anybody", "everybody"}
+
+
 # Chat spelling of contractions, which word-frequency lists count as rare words.
 _CHAT_CONTRACTIONS = frozenset(
     [
@@ -146,14 +158,15 @@ class LexicalIndex:
         return found
 
     def subject_words(self, query: str) -> list[str]:
-        """Unknown words that can carry a question's subject: not everyday English, and not
-        a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
+        """Unknown words that can carry a question's subject: not everyday English nor a
+        function word, and not a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
         "disc" of "disk", "arthritis" of "osteoarthritis")."""
         stem = _stemmer().stemWord
         return [
             w
             for w in self.unknown_words(query)
             if not _common(w.lower())
+            and w.lower() not in _function_words()
             and not self._derived(stem(w.lower()))
             and not self._words.near(w)
         ]

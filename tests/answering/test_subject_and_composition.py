@@ -253,3 +253,12 @@ def test_coverage_reads_the_sentences_that_ask(indexed: Services) -> None:
     kind, answer, sources = ask(indexed, pointing)
     assert kind == "no_answer", answer
     assert sources == []
+
+
+def test_a_function_word_never_names_the_subject(indexed: Services) -> None:
+    # "else" and "anybody" are rarer than everyday words, yet say nothing about the subject.
+    assert indexed.retriever.subject_words("used on anybody else") == []
+    kind, answer, sources = ask(indexed, "are the needles used on anybody else first")
+    assert kind == "answer", answer
+    assert sources == ["acupuncture-safety.md"]
+    assert "single-use" in answer
