@@ -109,7 +109,7 @@ class LexicalIndex:
             # Stems long enough that a longer word starting with one is derived from it.
             self._long_vocab = sorted(t for t in self._vocab if len(t) >= 6)
             self._words = Vocabulary(w for t in texts for w in _WORD.findall(t.lower()))
-            self._bm25 = bm25s.BM25()
+            self._bm25 = bm25s.BM25(b=tuning.BM25_LENGTH_NORMALISATION)
             self._bm25.index(tokens, show_progress=False)
 
     def scores(self, query: str) -> dict[str, float]:
