@@ -159,8 +159,8 @@ class LexicalIndex:
 
     def subject_words(self, query: str) -> list[str]:
         """Unknown words that can carry a question's subject: not everyday English nor a
-        function word, and not a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
-        "disc" of "disk", "arthritis" of "osteoarthritis")."""
+        function word, and not a derived form, variant or part of a corpus word
+        ("acupuncturist" of "acupuncture", "disc" of "disk", "arthritis" of "osteoarthritis")."""
         stem = _stemmer().stemWord
         return [
             w
