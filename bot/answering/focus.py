@@ -42,6 +42,24 @@ def question_part(message: str) -> str:
     return " ".join(asking) if asking else message
 
 
+def asking_part(message: str) -> str:
+    """The sentences of ``message`` that ask, each with the sentence before it when it is
+    short or points back ("...sorted out her allergies. Would it help me?"); the message
+    when no sentence asks.
+
+    What a question asks about lives here: the story around it ("my mother in law wants a
+    time") may use words no article uses without changing what is asked.
+    """
+    sentences = [s.strip() for s in _SENTENCE.split(message) if s.strip()]
+    picked: list[int] = []
+    for i, sentence in enumerate(sentences):
+        if not _asks(sentence):
+            continue
+        leans = len(sentence.split()) <= _SHORT_QUESTION_WORDS or points_back(sentence)
+        picked += [i - 1, i] if leans and i > 0 else [i]
+    return " ".join(sentences[i] for i in sorted(set(picked))) if picked else message
+
+
 def _asks(sentence: str) -> bool:
     return sentence.endswith("?") or bool(_QUESTION_START.match(sentence))
 

@@ -10,7 +10,7 @@ from typing import Protocol, cast
 import numpy as np
 
 from bot import tuning
-from bot.answering.focus import points_back
+from bot.answering.focus import asking_part, points_back
 from bot.embedding import Embedder, Vectors
 from bot.index.lexical import LexicalIndex, terms
 from bot.index.snapshot import IndexSnapshot
@@ -25,7 +25,8 @@ class ScoredSentence:
 
     text: str
     similarity: float
-    overlap: int
+    # The question's content words the sentence shares, each weighted by its rarity.
+    overlap: float
     chunk: ChunkHit
     position: int
 
@@ -186,20 +187,14 @@ class Retriever:
                     ScoredSentence(
                         text=row.text,
                         similarity=float(sim),
-                        overlap=len(query_terms & set(terms(row.text))),
+                        overlap=sum(map(lexical.rarity, query_terms & set(terms(row.text)))),
                         chunk=by_id[row.chunk_id],
                         position=row.position,
                     )
                 )
         scored.sort(key=lambda s: s.similarity, reverse=True)
 
-        unknown = lexical.subject_words(query)
-        known = without_words(query, unknown)
-        known_part_similarity = 1.0
-        if known is not None:
-            known_part_similarity = (
-                float(embedder.embed([known])[0] @ vector) if terms(known) else 0.0
-            )
+        unknown, known_part_similarity = _coverage(lexical, embedder, query, vector)
         return Retrieval(
             query=query,
             vector=vector,
@@ -210,3 +205,22 @@ class Retriever:
             unknown_words=unknown,
             known_part_similarity=known_part_similarity,
         )
+
+
+def _coverage(
+    lexical: LexicalIndex, embedder: Embedder, query: str, vector: Vectors
+) -> tuple[list[str], float]:
+    """The asking part's words no article uses, and how similar that part stays without them.
+
+    Only the sentences that ask are read: a story's names and chat ("my mother in law wants
+    a time") do not make an answerable question look foreign.
+    """
+    asking = asking_part(query)
+    unknown = lexical.subject_words(asking)
+    known = without_words(asking, unknown)
+    if known is None:
+        return unknown, 1.0
+    if not terms(known):
+        return unknown, 0.0
+    asked = vector if asking == query else embedder.embed([asking])[0]
+    return unknown, float(embedder.embed([known])[0] @ asked)

@@ -29,6 +29,18 @@ def _stopwords() -> frozenset[str]:
     return frozenset(STOPWORDS_EN_PLUS) | {"would", "could", "really", "please", "also", "get"}
 
 
+@lru_cache(maxsize=1)
+def _function_words() -> frozenset[str]:
+    """English function words (scikit-learn's list): pronouns, quantifiers, connectives.
+
+    Some are rarer in everyday text than the Zipf threshold ("anyone", "else", "whatever",
+    "somebody") yet never name what a question is about ("used on someone else?").
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | {"somebody", "anybody", "everybody"}
+
+
 # Chat spelling of contractions, which word-frequency lists count as rare words.
 _CHAT_CONTRACTIONS = frozenset(
     [
@@ -88,14 +100,16 @@ class LexicalIndex:
         self._long_vocab: list[str] = []
         self._words = Vocabulary([])
         self._bm25: bm25s.BM25 | None = None
+        self._rarity: dict[str, float] = {}
         if self._ids:
             tokens = [terms(t) for t in texts]
             for toks in tokens:
                 self._vocab.update(toks)
+            self._rarity = _rarity(tokens)
             # Stems long enough that a longer word starting with one is derived from it.
             self._long_vocab = sorted(t for t in self._vocab if len(t) >= 6)
             self._words = Vocabulary(w for t in texts for w in _WORD.findall(t.lower()))
-            self._bm25 = bm25s.BM25()
+            self._bm25 = bm25s.BM25(b=tuning.BM25_LENGTH_NORMALISATION)
             self._bm25.index(tokens, show_progress=False)
 
     def scores(self, query: str) -> dict[str, float]:
@@ -109,6 +123,11 @@ class LexicalIndex:
         top = float(raw.max())
         scaled = raw / top if top > 0 else raw
         return {cid: float(s) for cid, s in zip(self._ids, scaled, strict=True)}
+
+    def rarity(self, term: str) -> float:
+        """How much a shared stemmed ``term`` says about a section: 1 for a term one section
+        uses, near 0 for one every section uses ("back", "pain" in a back-pain corpus)."""
+        return self._rarity.get(term, 0.0)
 
     def unknown_words(self, query: str) -> list[str]:
         """Content words of ``query`` that no article uses (e.g. "insurance", "migraines")."""
@@ -139,17 +158,31 @@ class LexicalIndex:
         return found
 
     def subject_words(self, query: str) -> list[str]:
-        """Unknown words that can carry a question's subject: not everyday English, and not
-        a derived form, variant or part of a corpus word ("acupuncturist" of "acupuncture",
-        "disc" of "disk", "arthritis" of "osteoarthritis")."""
+        """Unknown words that can carry a question's subject: not everyday English nor a
+        function word, and not a derived form, variant or part of a corpus word
+        ("acupuncturist" of "acupuncture", "disc" of "disk", "arthritis" of "osteoarthritis")."""
         stem = _stemmer().stemWord
         return [
             w
             for w in self.unknown_words(query)
             if not _common(w.lower())
+            and w.lower() not in _function_words()
             and not self._derived(stem(w.lower()))
             and not self._words.near(w)
         ]
 
     def _derived(self, stemmed: str) -> bool:
         return any(stemmed.startswith(t) for t in self._long_vocab if len(t) < len(stemmed))
+
+
+def _rarity(tokens: Sequence[Sequence[str]]) -> dict[str, float]:
+    """Each term's inverse document frequency over the sections, scaled to at most 1."""
+    n = len(tokens)
+    if n < 2:
+        return {t: 1.0 for toks in tokens for t in toks}
+    frequency: dict[str, int] = {}
+    for toks in tokens:
+        for t in set(toks):
+            frequency[t] = frequency.get(t, 0) + 1
+    top = float(np.log(n))
+    return {t: float(np.log(n / df)) / top for t, df in frequency.items()}

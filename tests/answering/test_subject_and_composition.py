@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering.compose import asks_for_list
-from bot.answering.focus import focus, last_question
+from bot.answering.focus import asking_part, focus, last_question
 from bot.answering.intents import Intent, classify
 from bot.answering.subject import asked_subjects
 from bot.config import Settings
@@ -234,3 +234,31 @@ def test_a_treatment_plan_is_a_question_a_booked_session_a_booking() -> None:
     assert classify("does dr lin make a treatment plan with me or wing it") is Intent.QUESTION
     assert classify("can i book a session for friday") is Intent.BOOKING
     assert classify("i'd like to make an appointment") is Intent.BOOKING
+
+
+def test_coverage_reads_the_sentences_that_ask(indexed: Services) -> None:
+    # The story's words no article uses (carpool, sister-in-law) are not what is asked.
+    story = (
+        "my sister in law drives me and her carpool leaves at noon sharp. "
+        "how long does the first visit usually take"
+    )
+    assert asking_part(story) == "how long does the first visit usually take"
+    kind, answer, sources = ask(indexed, story)
+    assert kind == "answer", answer
+    assert sources[0] == "first-visit.md"
+    assert "90 minutes" in answer
+    # A short question that points back keeps the sentence before it: its subject is there.
+    pointing = "my neighbour swears reflexology fixed her insomnia. would it help me?"
+    assert asking_part(pointing) == pointing
+    kind, answer, sources = ask(indexed, pointing)
+    assert kind == "no_answer", answer
+    assert sources == []
+
+
+def test_a_function_word_never_names_the_subject(indexed: Services) -> None:
+    # "else" and "anybody" are rarer than everyday words, yet say nothing about the subject.
+    assert indexed.retriever.subject_words("used on anybody else") == []
+    kind, answer, sources = ask(indexed, "are the needles used on anybody else first")
+    assert kind == "answer", answer
+    assert sources == ["acupuncture-safety.md"]
+    assert "single-use" in answer

@@ -33,3 +33,34 @@ def test_every_frequent_word_is_judged_as_the_large_list_judges_it() -> None:
 def test_words_of_questions_no_article_answers() -> None:
     for word in ("migraines", "fever", "insurance", "acupuncturist", "hay", "need", "says"):
         assert lexical._common(word) == _large_says_common(word), word
+
+
+def test_a_word_every_section_uses_says_nothing_about_a_section() -> None:
+    index = lexical.LexicalIndex(
+        ["a", "b", "c"],
+        [
+            "Back pain from lifting boxes at work.",
+            "Back pain and sleep.",
+            "Back pain after long drives.",
+        ],
+    )
+    (back,) = lexical.terms("back")
+    (boxes,) = lexical.terms("boxes")
+    (sleep,) = lexical.terms("sleep")
+    assert index.rarity(back) == 0.0  # every section has it
+    assert index.rarity(boxes) == index.rarity(sleep) == 1.0  # one section each
+    assert index.rarity("gua") == 0.0  # no section: it cannot be shared
+
+
+def test_a_short_section_gets_no_keyword_edge_for_being_short() -> None:
+    # One line naming "needles" must not outscore a full section that names them as often.
+    short = "The needles are sterile."
+    full = (
+        "Most people feel only a quick pinch when the needles go in, then a dull ache, warmth "
+        "or tingling around the point, and many fall asleep on the table."
+    )
+    scores = lexical.LexicalIndex(
+        ["short", "full", "other"], [short, full, "Lifting boxes."]
+    ).scores("are the needles reused")
+    assert scores["short"] == scores["full"] == 1.0
+    assert scores["other"] == 0.0
