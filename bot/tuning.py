@@ -159,6 +159,10 @@ SAFETY_MAX_CLAUSES: Final = 24
 # Sentences of one message the triage classifier scores (besides the whole message), evenly
 # spread over the message; a 2,000-character message rarely has more.
 TRIAGE_MAX_UNITS: Final = 32
+# Sentences read together as one more unit at triage (bot/safety/classifier.units), in
+# stories of more sentences than this. Picked on out-of-fold dev scores (the fine-tuned
+# model of each fold; training reads single sentences either way): see TUNED_THRESHOLDS.
+TRIAGE_WINDOW: Final = 2
 # glibc malloc arenas of the server process. By default each thread that allocates may get
 # its own arena (up to 8 per core), and the request threads, ONNX Runtime and Chroma leave
 # each one fragmented: with 2, the server's peak (VmHWM) over chat and a 200-article

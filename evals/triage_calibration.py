@@ -58,7 +58,7 @@ def out_of_fold_scores(
         print(f"fold {number}/{folds}: {len(examples[0])} training units", flush=True)
         score = _scorer(model, base, examples, picker, recipe or finetune.Recipe())
         for i in test_idx:
-            found = score(classifier.units(messages[i].text))
+            found = score(classifier.units(messages[i].text, windows=True))
             scores[i] = [found[column] for column in COLUMNS]
     kept.sort()
     return [messages[i] for i in kept], scores[kept]

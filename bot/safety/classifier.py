@@ -72,19 +72,29 @@ class TriageModel:
         return found
 
 
-def units(message: str, folded: str | None = None) -> list[str]:
+def units(message: str, folded: str | None = None, windows: bool = False) -> list[str]:
     """What the classifier reads of a message: the whole (folded) text, then its sentences.
 
     ``folded`` is the message already passed through :func:`fold`, when the caller has it.
+    With ``windows`` (at triage, not in training), a story of more sentences than
+    :data:`~bot.tuning.TRIAGE_WINDOW` is also read in runs of that many sentences: an urgent
+    sign is often two sentences that mean nothing alone ("I had breast cancer in 2019." "My
+    back has ached every night since March."), and a long message's whole text is cut at
+    the model's 128 tokens.
     """
     folded = " ".join((fold(message) if folded is None else folded).split())
     parts = [s for s in sentences(folded) if s != folded]
     if len(parts) == 1:  # one sentence is the message itself, give or take its "?"
         parts = []
+    size = tuning.TRIAGE_WINDOW
+    runs = [" ".join(parts[i : i + size]) for i in range(len(parts) - size + 1)]
     if len(parts) > tuning.TRIAGE_MAX_UNITS:
         # Keep both ends and the middle evenly: a red flag can be anywhere in a story.
         step = len(parts) / tuning.TRIAGE_MAX_UNITS
         parts = [parts[int(i * step)] for i in range(tuning.TRIAGE_MAX_UNITS)]
+    if windows and len(parts) > size:
+        step = max(1.0, len(runs) / tuning.TRIAGE_MAX_UNITS)
+        parts += [runs[int(i * step)] for i in range(min(len(runs), tuning.TRIAGE_MAX_UNITS))]
     return [folded, *parts] if folded else []
 
 

@@ -75,7 +75,7 @@ _CRISIS = (
     r"life|want to die|wanna die|wish i (was|were) dead|better off (\w+ ){0,4}(dead|without me)|"
     r"self.harm\w*|"
     r"hurt(ing)? myself|cut(ting)? myself|no reason to live|cannot go on|overdos\w*|"
-    r"not worth living|\bkms\b|"
+    r"not worth living|\bkms\b|unaliv\w*|\bi (cut|burn) (myself )?to (feel|cope|numb)|"
     # Warning signs in 988 Lifeline's and NIMH's lists, in the words people use for them:
     # looking for a way, stockpiling means, being a burden, giving things away, putting
     # affairs in order, saying goodbye, wishing for death passively.

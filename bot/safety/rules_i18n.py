@@ -57,6 +57,12 @@ _ZH: dict[TriageKind, tuple[str, ...]] = {
         r"結束(自己的)?生命|一了百了|割腕|了结自己|伤害自己|傷害自己|不如死|"
         r"活着\S{0,4}意思|活著\S{0,4}意思|熬不住|没有我你们|沒有我你們|干脆结束|乾脆結束|"
         r"存\S{0,4}(安眠药|安眠藥|止痛药|止痛藥)",
+        # The warning signs the English rules name (988 Lifeline, NIMH): feeling a burden,
+        # others better off without me, wanting it all to end, sleeping and never waking.
+        r"(我|自己)\S{0,6}(负担|負擔|累赘|累贅)|拖累(大家|家人|家里|家裡|你们|你們)|"
+        r"没有我\S{0,8}(更好|好过|好過)|沒有我\S{0,8}(更好|好過)|"
+        r"(想|怎么|怎麼|如何|就)\S{0,4}(结束这一切|結束這一切)|"
+        r"(睡着|睡著|睡过去|睡過去)\S{0,4}(不醒|别醒|別醒|醒不过来|醒不過來)",
     ),
     "emergency": (
         r"大小便失禁|小便失禁|大便失禁|尿失禁|尿不出|解不出小便|控制不住(小便|大便|排尿|大小便)|"

@@ -227,8 +227,10 @@ def _read(message: str) -> _Reading:
     # The classifier reads what the person says, not commands to the bot ("ignore your
     # instructions" is no crisis); the rules above still read every sentence.
     kept, steered = strip_manipulation(folded)
-    units = tuple(classifier.units(kept) if steered else classifier.units(message, folded))
-    return _Reading(folded, tuple(parts), units, tuple(found))
+    units = (
+        classifier.units(kept, windows=True) if steered else classifier.units(message, folded, True)
+    )
+    return _Reading(folded, tuple(parts), tuple(units), tuple(found))
 
 
 def _classified(scores: dict[Score, float], tuned: bool) -> list[Flag]:

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from bot.safety.classifier import TriageModel
+from bot.safety.classifier import TriageModel, units
 from bot.safety.dataset import LABELS
 
 
@@ -38,3 +38,15 @@ def test_each_label_scores_the_highest_unit_and_care_sums_within_one_unit() -> N
 def test_no_units_score_nothing() -> None:
     scores = _model().scores(np.zeros((0, len(LABELS)), dtype=np.float32))
     assert set(scores) == {*LABELS, "care"} and not any(scores.values())
+
+
+def test_a_story_is_also_read_two_sentences_at_a_time_at_triage() -> None:
+    story = "I had breast cancer in 2019. My back aches every night now. Can you help?"
+    read = units(story, windows=True)
+    assert "i had breast cancer in 2019 my back aches every night now" in read
+    assert "my back aches every night now can you help" in read
+    # Training reads sentences alone; a short message has no runs to add.
+    assert len(units(story)) == 4 and not set(units(story)) - set(read)
+    assert units("I had cancer. Can you help?", windows=True) == units(
+        "I had cancer. Can you help?"
+    )

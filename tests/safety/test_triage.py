@@ -142,6 +142,20 @@ def test_rules_fire_without_the_semantic_layer() -> None:
 @pytest.mark.parametrize(
     ("message", "kinds"),
     [
+        ("腰疼好几年了。没有我,家里人会过得更好吧。", {"crisis"}),  # better off without me
+        ("要是睡着了再也不醒就好了,省得拖累大家。", {"crisis"}),  # never wake, a burden
+        ("最近总在想怎么结束这一切。", {"crisis"}),  # how to end it all
+        ("针灸的费用会不会是很大的经济负担?", set()),  # a financial burden is not one
+        ("lowkey want to unalive rn, lower back on fire", {"crisis"}),
+    ],
+)
+def test_warning_signs_in_other_words(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
         # A relative's history is not the writer's risk factor...
         ("my aunt had bone cancer so every time my back twinges i panic", set()),
         ("My dad had prostate cancer years back. My lower back is stiff after yard work.", set()),
