@@ -118,6 +118,7 @@ GAP_GROUP_SIMILARITY: Final = 0.72
 # ("I have sciatica down one leg, can you help?") can score 0.9, so a clear flag from the
 # classifier alone needs 0.97; below that it adds the safety net. Out of fold per label at
 # 0.9: emergency recall 0.58 with no harmless dev message flagged, crisis 0.48 with 0.03.
+# "care" (see TUNED_THRESHOLDS) is off for this classifier: it was never calibrated for it.
 TRIAGE_THRESHOLDS: Final = {"crisis": 0.97, "emergency": 0.97, "urgent": 0.97, "care": 1.01}
 # From this up to the thresholds above, a possible red flag: the answer plus a safety net.
 TRIAGE_SAFETY_NET: Final = 0.6
@@ -136,7 +137,17 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # ("i hurt my back lifting" scored 0.91 emergency); 0.95 caught 0.771/0.533/0.800 and
 # flagged 0.043 and 0.034: the only point within the 5%, and the middle band still
 # gets the safety net. Thresholds per label on the same fold found nothing better.
-TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.99}
+# Re-checked with all three folds on the grown dataset (1,567 messages, 1,287 dev units of
+# training with the dev questions; `--folds 3 --save`, then each fold's model re-scored on
+# its held-out sources with other unit choices): with the rules, 0.95 for every label sent
+# 0.638 of emergencies and 0.633 of urgent cases to care and gave 0.769 of crisis messages
+# the crisis reply, flagging 0.079 of harmless messages and 0.041 of ordinary questions.
+# "care" (urgent and emergency together in one unit) at 0.95 raised that to 0.750 / 0.748
+# for 0.082 / 0.051; reading two-sentence runs as well (TRIAGE_WINDOW) to 0.779 / 0.767 and
+# crisis 0.789, for 0.095 / 0.056. Care at 0.9 caught 0.859 / 0.829 but flagged 0.107;
+# crisis at 0.9 caught 0.833 for 0.107. Kept: 0.95 everywhere, care on, windows on (9
+# emergencies, 4 urgent cases and 5 crises more for 7 more of 514 harmless flagged).
+TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
 TUNED_SAFETY_NET: Final = 0.5
 # From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
 # the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),
