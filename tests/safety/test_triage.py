@@ -304,8 +304,9 @@ class _FixedScores:
         (0.8, 0.0, 0.0, "answer", True, False),  # the middle band: the answer plus the 988 line
         (0.2, 0.6, 0.0, "answer", False, True),  # a possible red flag: the warning signs
         (0.2, 0.0, 0.0, "answer", False, False),  # nothing: the answer alone
-        # Neither urgent nor emergency is sure, but together they are: a doctor today.
-        (0.0, 0.5, 0.495, "urgent", False, False),
+        # Neither urgent nor emergency is sure, but together they are: care, the likelier.
+        (0.0, 0.45, 0.545, "urgent", False, False),
+        (0.0, 0.545, 0.45, "emergency", False, False),
     ],
 )
 def test_the_middle_band_adds_a_line_to_the_answer(
