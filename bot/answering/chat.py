@@ -7,10 +7,10 @@ from collections.abc import Sequence
 
 from bot import tuning
 from bot.answering.compose import compose
-from bot.answering.focus import asking_part, focus, last_question, question_part
+from bot.answering.focus import focus, last_question, question_part
 from bot.answering.intents import Intent, classify, practical_words
 from bot.answering.replies import THANKS, Replies
-from bot.answering.retrieval import Retriever, without_words
+from bot.answering.retrieval import Retriever
 from bot.answering.subject import uncovered_subject
 from bot.config import Settings
 from bot.embedding import Prefetched, prefetch_pair
@@ -68,17 +68,13 @@ class ChatService:
             retrieval_query(focus(message), request.history), message
         )
         subject = self._retriever.subject_words(query)
-        # Coverage reads the sentences that ask (retrieval.py): their vectors join the batch.
-        asking = asking_part(query)
-        asking_known = without_words(asking, self._retriever.subject_words(asking)) or ""
         # Every vector this request may need, retrieval's and triage's, in one batch.
         tuned = self._triage.tuned
         batch, tuned_batch = prefetch_pair(
             self._retriever.embedder,
             [
                 query,
-                asking,
-                asking_known,
+                *self._retriever.coverage_texts(query),  # the sentences that ask
                 *self._triage.semantic_inputs(request.message),
             ],
             tuned.embedder if tuned else None,

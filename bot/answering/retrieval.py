@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, cast
 
@@ -126,6 +127,11 @@ class Retriever:
         store = self._index.current()
         return [] if store is None else self._corpus_views(store)[0].subject_words(query)
 
+    def coverage_texts(self, query: str) -> list[str]:
+        """What the coverage check embeds for ``query``, for the request's one batch."""
+        asking, _, known = _asking_split(query, self.subject_words)
+        return [asking, known or ""]
+
     def _corpus_views(
         self, store: ChromaStore
     ) -> tuple[LexicalIndex, dict[str, Vectors], IndexSnapshot]:
@@ -215,12 +221,19 @@ def _coverage(
     Only the sentences that ask are read: a story's names and chat ("my mother in law wants
     a time") do not make an answerable question look foreign.
     """
-    asking = asking_part(query)
-    unknown = lexical.subject_words(asking)
-    known = without_words(asking, unknown)
+    asking, unknown, known = _asking_split(query, lexical.subject_words)
     if known is None:
         return unknown, 1.0
     if not terms(known):
         return unknown, 0.0
     asked = vector if asking == query else embedder.embed([asking])[0]
     return unknown, float(embedder.embed([known])[0] @ asked)
+
+
+def _asking_split(
+    query: str, subject_words: Callable[[str], list[str]]
+) -> tuple[str, list[str], str | None]:
+    """The asking part of ``query``, its words no article uses, and the part without them."""
+    asking = asking_part(query)
+    unknown = subject_words(asking)
+    return asking, unknown, without_words(asking, unknown)

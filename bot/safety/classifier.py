@@ -87,12 +87,13 @@ def units(message: str, folded: str | None = None, windows: bool = False) -> lis
     if len(parts) == 1:  # one sentence is the message itself, give or take its "?"
         parts = []
     size = tuning.TRIAGE_WINDOW
-    runs = [" ".join(parts[i : i + size]) for i in range(len(parts) - size + 1)]
+    # Runs come from every sentence, before the cap below thins them.
+    runs = [" ".join(parts[i : i + size]) for i in range(len(parts) - size + 1)] if windows else []
     if len(parts) > tuning.TRIAGE_MAX_UNITS:
         # Keep both ends and the middle evenly: a red flag can be anywhere in a story.
         step = len(parts) / tuning.TRIAGE_MAX_UNITS
         parts = [parts[int(i * step)] for i in range(tuning.TRIAGE_MAX_UNITS)]
-    if windows and len(parts) > size:
+    if runs and len(parts) > size:
         step = max(1.0, len(runs) / tuning.TRIAGE_MAX_UNITS)
         parts += [runs[int(i * step)] for i in range(min(len(runs), tuning.TRIAGE_MAX_UNITS))]
     return [folded, *parts] if folded else []

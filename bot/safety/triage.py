@@ -227,9 +227,8 @@ def _read(message: str) -> _Reading:
     # The classifier reads what the person says, not commands to the bot ("ignore your
     # instructions" is no crisis); the rules above still read every sentence.
     kept, steered = strip_manipulation(folded)
-    units = (
-        classifier.units(kept, windows=True) if steered else classifier.units(message, folded, True)
-    )
+    text, already_folded = (kept, None) if steered else (message, folded)
+    units = classifier.units(text, already_folded, windows=True)
     return _Reading(folded, tuple(parts), tuple(units), tuple(found))
 
 
