@@ -147,7 +147,27 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # crisis 0.789, for 0.095 / 0.056. Care at 0.9 caught 0.859 / 0.829 but flagged 0.107;
 # crisis at 0.9 caught 0.833 for 0.107. Kept: 0.95 everywhere, care on, windows on (9
 # emergencies, 4 urgent cases and 5 crises more for 7 more of 514 harmless flagged).
-TUNED_THRESHOLDS: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
+# Then the flags moved from the peak to the agreed reading (bot/safety/classifier.Reading:
+# the mean of the two units that score highest), re-scoring the same fold models on the
+# same dev messages, with the rules: 0.9 for emergency, urgent and care sent 0.824 of
+# emergencies and 0.795 of urgent cases to care for 0.098 of harmless messages and 0.041
+# of ordinary questions flagged (the peak at 0.95: 0.779 / 0.767 for 0.095 / 0.056); 0.85
+# caught 0.856 / 0.833 for 0.110 / 0.071, 0.93 0.776 / 0.767 for 0.085 / 0.041. Crisis at
+# 0.85 gave 0.817 of crisis messages the crisis reply (0.793 at 0.9, 0.713 at 0.95; the
+# peak at 0.95: 0.789) with no more harmless messages flagged than at 0.9. Averaging the
+# fine-tuned model with the logistic regression (weights 0.5-0.8) caught less at every
+# over-triage: not kept.
+TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.9, "urgent": 0.9, "care": 0.9}
+# A one-sentence message has a single reading: it keeps the earlier 0.95. Out of fold no dev
+# message of one unit (149, nearly all ordinary questions) scored between 0.9 and 0.97, but
+# on our own set (tests/data/safety_cases.yaml) short plain questions did ("Could this be
+# sciatica?" 0.9-0.95 emergency, "Why does my lower back keep hurting?" urgent).
+TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
+# The safety nets read the peak (one unit is enough for a line of advice): with flags from
+# the agreed reading, out of fold, 0.981 of dev emergencies reached care or the net and
+# 0.908 of crisis messages the crisis reply or the 988 line, for 0.208 / 0.041 of harmless
+# messages given the net / the line (nets on the agreed reading: 0.974 / 0.880 for
+# 0.161 / 0.018).
 TUNED_SAFETY_NET: Final = 0.5
 # From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
 # the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),

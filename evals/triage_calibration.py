@@ -26,13 +26,15 @@ from bot.safety.dataset import LABELS, Score
 from bot.safety.triage import SafetyTriage
 
 Scores = npt.NDArray[np.float64]
-COLUMNS: tuple[Score, ...] = (*LABELS, "care")  # the saved scores' columns
+COLUMNS: tuple[Score, ...] = (*LABELS, "care")  # the saved scores' columns, peak then agreed
 
 
 def out_of_fold_scores(
     model: str, folds: int, recipe: finetune.Recipe | None = None, only: int = 0
 ) -> tuple[list[dataset.Message], Scores]:
-    """Per dev message, its score for each label from a model that never saw its source.
+    """Per dev message, its scores for each label from a model that never saw its source:
+    the :data:`COLUMNS` of the peak, then those of the agreed reading
+    (:class:`~bot.safety.classifier.Reading`).
 
     ``only`` runs just that fold (1-based), to compare recipes quickly: the other folds'
     messages are left out of the result.
@@ -46,7 +48,7 @@ def out_of_fold_scores(
     extra = classifier.exemplar_messages()
     sources = sorted({m.source for m in messages})
     groups = [sources.index(m.source) for m in messages]
-    scores = np.zeros((len(messages), len(COLUMNS)))
+    scores = np.zeros((len(messages), 2 * len(COLUMNS)))
     kept: list[int] = []
     for number, (train_idx, test_idx) in enumerate(
         GroupKFold(n_splits=folds).split(messages, groups=groups), start=1
@@ -59,7 +61,7 @@ def out_of_fold_scores(
         score = _scorer(model, base, examples, picker, recipe or finetune.Recipe())
         for i in test_idx:
             found = score(classifier.units(messages[i].text, windows=True))
-            scores[i] = [found[column] for column in COLUMNS]
+            scores[i] = [r[column] for r in (found.peak, found.agreed) for column in COLUMNS]
     kept.sort()
     return [messages[i] for i in kept], scores[kept]
 
@@ -73,11 +75,11 @@ def _scorer(
 ) -> classifier.Scorer:
     if model == "logreg":
         fitted = classifier.fit(picker.embed(examples[0]), np.array(examples[1]))
-        return lambda texts: fitted.scores(picker.embed(texts))
+        return lambda texts: fitted.read(picker.embed(texts))
     folder = Path(tempfile.mkdtemp(prefix="triage-fold-"))
     finetune.train(base, examples, folder, recipe)
     ensure_onnx_model(str(folder), folder / "onnx", "onnx")
-    return classifier.TunedClassifier(folder).scores
+    return classifier.TunedClassifier(folder).read
 
 
 def rule_flags(messages: Sequence[dataset.Message]) -> list[set[str]]:
@@ -86,16 +88,23 @@ def rule_flags(messages: Sequence[dataset.Message]) -> list[set[str]]:
 
 
 def table(messages: Sequence[dataset.Message], scores: Scores, rules: list[set[str]]) -> None:
-    """Recall per label and over-triage at each threshold, alone and with the rules."""
+    """Recall per label and over-triage at each threshold, from the peak and from the agreed
+    reading, alone and with the rules ("care" counts as a flag to care)."""
     labels = [m.label for m in messages]
-    for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97):
-        for with_rules in (False, True):
-            kinds: list[set[str]] = []
-            for row, found in zip(scores, rules, strict=True):
-                flagged = {str(LABELS[k]) for k in range(1, len(LABELS)) if row[k] >= threshold}
-                kinds.append(flagged | found if with_rules else flagged)
-            layers = "+rules" if with_rules else "alone "
-            print(f"t={threshold:.2f} {layers} {_line(labels, kinds)}")
+    width = len(COLUMNS)
+    for name, offset in (("peak", 0), ("agreed", width)):
+        for threshold in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97):
+            for with_rules in (False, True):
+                kinds: list[set[str]] = []
+                for row, found in zip(scores, rules, strict=True):
+                    flagged = {
+                        "urgent" if column == "care" else str(column)
+                        for k, column in enumerate(COLUMNS)
+                        if column != "none" and row[offset + k] >= threshold
+                    }
+                    kinds.append(flagged | found if with_rules else flagged)
+                layers = "+rules" if with_rules else "alone "
+                print(f"{name:6} t={threshold:.2f} {layers} {_line(labels, kinds)}")
 
 
 def _line(labels: Sequence[str], kinds: Sequence[set[str]]) -> str:

@@ -35,8 +35,8 @@ log = logging.getLogger(__name__)
 _VERSION = "2"  # bump when training changes, so cached weights are not reused
 _REGULARISATION = 4.0  # sklearn's C; picked by grouped cross-validation on the dev part
 _MEMO: dict[str, TriageModel] = {}
-# A message's units in, its score per label (and for care) out.
-Scorer = Callable[[Sequence[str]], dict[Score, float]]
+# A message's units in, its scores per label (and for care) out.
+Scorer = Callable[[Sequence[str]], "Reading"]
 _CARE = [LABELS.index("urgent"), LABELS.index("emergency")]
 
 
@@ -63,13 +63,40 @@ class TriageModel:
         them ("the pain wakes me at night since the chemo") splits its probability across
         the two, so neither alone may pass its threshold although the sum is near 1.
         """
+        return self.read(vectors).peak
+
+    def read(self, vectors: Vectors) -> Reading:
+        """The message's scores per label (and care): the peak, and what two units agree on."""
+        names: tuple[Score, ...] = (*LABELS, "care")
         if len(vectors) == 0:
-            return dict.fromkeys((*LABELS, "care"), 0.0)
+            nothing: dict[Score, float] = dict.fromkeys(names, 0.0)
+            return Reading(nothing, dict(nothing), 0)
         probabilities = self.probabilities(vectors)
-        top = probabilities.max(axis=0)
-        found: dict[Score, float] = {label: float(top[i]) for i, label in enumerate(LABELS)}
-        found["care"] = float(probabilities[:, _CARE].sum(axis=1).max())
-        return found
+        columns = np.column_stack([probabilities, probabilities[:, _CARE].sum(axis=1)])
+        ranked = -np.sort(-columns, axis=0)
+        agreed = ranked[:2].mean(axis=0)  # a one-unit message: its only reading
+        return Reading(
+            {name: float(ranked[0, i]) for i, name in enumerate(names)},
+            {name: float(agreed[i]) for i, name in enumerate(names)},
+            len(vectors),
+        )
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A message's scores over its units (the whole text, sentences, two-sentence runs).
+
+    ``peak`` is the most any one unit says; ``agreed`` the mean of the two highest units.
+    A red flag is read at least twice (in its sentence, and in the run or the whole text
+    that contains it), while a stray sentence that merely sounds alarming is usually read
+    alarming once: out of fold on the dev part, flags from ``agreed`` caught more at the
+    same over-triage (see ``TUNED_THRESHOLDS``), and the safety nets stay on ``peak``. A
+    one-unit message has a single reading, which then must be surer on its own.
+    """
+
+    peak: dict[Score, float]
+    agreed: dict[Score, float]
+    units: int
 
 
 def units(message: str, folded: str | None = None, windows: bool = False) -> list[str]:
@@ -220,9 +247,9 @@ class TunedClassifier:
         with np.load(folder / "head.npz") as saved:
             self.head = TriageModel(saved["coef"], saved["intercept"])
 
-    def scores(self, texts: Sequence[str], embedder: Embedder | None = None) -> dict[Score, float]:
-        """The message's score per label: the highest any of its units reaches.
+    def read(self, texts: Sequence[str], embedder: Embedder | None = None) -> Reading:
+        """The message's scores per label over its units (:class:`Reading`).
 
         ``embedder`` may serve this model's vectors already computed for the request.
         """
-        return self.head.scores((embedder or self.embedder).embed(texts))
+        return self.head.read((embedder or self.embedder).embed(texts))

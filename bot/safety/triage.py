@@ -32,7 +32,6 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
-from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
@@ -126,8 +125,8 @@ class SafetyTriage:
         language = detect(folded)
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
-        scores = self._scores(read.units, embed, tuned_embedder)
-        flags += _classified(scores, tuned=self._tuned is not None)
+        reading = self._read_units(read.units, embed, tuned_embedder)
+        flags += _classified(reading, tuned=self._tuned is not None)
         # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
         # exemplars (they are in its training data) and reads every sentence itself.
         if read.clauses and self._tuned is None:
@@ -136,27 +135,27 @@ class SafetyTriage:
                 flags.append(similar)
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
-        possible = scores["care"] >= net
+        possible = reading.peak["care"] >= net
         # The lighter classifier was never calibrated for a crisis band: its line is off.
         crisis_net = tuning.CRISIS_SAFETY_NET if self._tuned else tuning.TRIAGE_THRESHOLDS["crisis"]
         return Assessment(
             flag=flag,
             safety_net=flag is None and possible,
-            crisis_net=flag is None and scores["crisis"] >= crisis_net,
+            crisis_net=flag is None and reading.peak["crisis"] >= crisis_net,
             language=language,
             about_someone_else=bool(_SOMEONE_ELSE.search(folded)),
         )
 
-    def _scores(
+    def _read_units(
         self,
         texts: Sequence[str],
         embed: Callable[[Sequence[str]], Vectors],
         tuned_embedder: Embedder | None = None,
-    ) -> dict[Score, float]:
+    ) -> classifier.Reading:
         if self._tuned is not None:
-            return self._tuned.scores(texts, tuned_embedder)
+            return self._tuned.read(texts, tuned_embedder)
         assert self._model is not None
-        return self._model.scores(embed(texts))
+        return self._model.read(embed(texts))
 
     def semantic_flag(self, vectors: Vectors) -> Flag | None:
         """The flag whose reviewed exemplars some clause matches closely, unless a look-alike
@@ -232,8 +231,12 @@ def _read(message: str) -> _Reading:
     return _Reading(folded, tuple(parts), tuple(units), tuple(found))
 
 
-def _classified(scores: dict[Score, float], tuned: bool) -> list[Flag]:
+def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
     """Flags from the classifier's scores past their calibrated thresholds.
+
+    The fine-tuned model's flags need two readings of the message to agree
+    (:class:`~bot.safety.classifier.Reading`), or a surer single reading when the message
+    is one sentence; the lighter classifier was calibrated on its peak.
 
     Urgent and emergency together ("care") past their own threshold send the person to
     care even when neither label alone is sure: the emergency reply when emergency is the
@@ -241,8 +244,13 @@ def _classified(scores: dict[Score, float], tuned: bool) -> list[Flag]:
     emergency reply against 0.635 with the urgent reply always, while urgent cases given
     the emergency reply went from 0.071 to 0.086), else the urgent reply.
     """
+    if not tuned:
+        scores, thresholds = reading.peak, tuning.TRIAGE_THRESHOLDS
+    elif reading.units > 1:
+        scores, thresholds = reading.agreed, tuning.TUNED_THRESHOLDS
+    else:
+        scores, thresholds = reading.peak, tuning.TUNED_ONE_READING
     found = []
-    thresholds = tuning.TUNED_THRESHOLDS if tuned else tuning.TRIAGE_THRESHOLDS
     kinds: tuple[TriageKind, ...] = ("crisis", "emergency", "urgent")
     for kind in kinds:
         if scores[kind] >= thresholds[kind]:

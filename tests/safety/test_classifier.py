@@ -50,3 +50,19 @@ def test_a_story_is_also_read_two_sentences_at_a_time_at_triage() -> None:
     assert units("I had cancer. Can you help?", windows=True) == units(
         "I had cancer. Can you help?"
     )
+
+
+def test_the_agreed_reading_needs_two_units_to_say_so() -> None:
+    reading = _model().read(
+        _units(
+            {"crisis": 0.96, "none": 0.02},  # one sentence that sounds alarming
+            {"crisis": 0.2, "none": 0.7},  # the rest of the story does not
+            {"crisis": 0.1, "none": 0.8},
+        )
+    )
+    assert reading.peak["crisis"] == pytest.approx(0.96, abs=1e-4)
+    assert reading.agreed["crisis"] == pytest.approx(0.58, abs=1e-4)
+    # A one-unit message is its own second reading.
+    alone = _model().read(_units({"emergency": 0.93, "none": 0.05}))
+    assert alone.agreed["emergency"] == pytest.approx(0.93, abs=1e-4)
+    assert alone.agreed["care"] == alone.peak["care"] and alone.units == 1

@@ -1,8 +1,11 @@
 """Safety triage and scope, through the real chat service, the bundled model and the index."""
 
+from collections.abc import Sequence
+
 import pytest
 from conftest import FakeEmbedder
 
+from bot.safety.classifier import Reading
 from bot.safety.reading import affirmed, clauses, normalise
 from bot.safety.scope import ScopeClassifier
 from bot.safety.triage import SafetyTriage
@@ -293,8 +296,8 @@ class _FixedScores:
         self.found = {"urgent": urgent, "emergency": emergency, "crisis": crisis, "care": care}
         self.found["none"] = max(0.0, 1.0 - care - crisis)
 
-    def scores(self, texts: object, *rest: object) -> dict[str, float]:
-        return dict(self.found)
+    def read(self, texts: Sequence[str], *rest: object) -> Reading:
+        return Reading(dict(self.found), dict(self.found), len(texts))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -317,3 +320,21 @@ def test_the_middle_band_adds_a_line_to_the_answer(
     assert body.type == kind
     assert ("988" in body.answer) is with_988
     assert (indexed.chat.replies.safety_net() in body.answer) is with_911
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        # Two readings (the whole story and a sentence) agree at 0.92: a flag.
+        ("I sit at a desk all day. How does acupuncture help back pain?", "emergency"),
+        # One sentence is one reading: below the surer bar it gets the warning signs only.
+        ("How does acupuncture help back pain?", "answer"),
+    ],
+)
+def test_a_single_reading_must_be_surer_than_two_that_agree(
+    indexed: Services, monkeypatch, message: str, kind: str
+) -> None:
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(0.0, emergency=0.92))
+    body = reply(indexed, message)
+    assert body.type == kind
+    assert (body.type == "emergency") is not (indexed.chat.replies.safety_net() in body.answer)
