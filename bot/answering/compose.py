@@ -132,14 +132,21 @@ def _section_score(sentences: list[ScoredSentence], retrieval: Retrieval) -> flo
 
 
 def _candidates(sentences: list[ScoredSentence], want_list: bool) -> list[ScoredSentence]:
-    """The sentences an answer may use: no lone labels; only the list items for a list
-    question whose section has a list."""
-    full = [s for s in sentences if len(s.text.split()) >= tuning.ANSWER_MIN_WORDS] or sentences
+    """The sentences an answer may use: no lone labels and no questions ("Wondering
+    whether it hurts?" answers nothing); only the list items for a list question whose
+    section has a list."""
+    full = [s for s in sentences if _states(s.text)] or sentences
     if not want_list:
         return full
     items = {m.group(1).strip()[:40] for m in _ITEM_LINE.finditer(full[0].chunk.text)}
     listed = [s for s in full if s.text[:40] in items]
     return listed if len(listed) >= 2 else full
+
+
+def _states(sentence: str) -> bool:
+    """Whether ``sentence`` can answer: long enough to say something, and not a question."""
+    long_enough = len(sentence.split()) >= tuning.ANSWER_MIN_WORDS
+    return long_enough and not sentence.rstrip(" \"')*_").endswith("?")
 
 
 def _pick(

@@ -138,7 +138,8 @@ def _looks_like_heading(lines: list[str], i: int) -> bool:
         not before
         and bool(after)
         and len(stripped.split()) <= _PLAIN_HEADING_WORDS
-        and stripped[-1] not in ",;!?"
+        # A question alone above its answer ("Does it hurt?") is an FAQ heading.
+        and stripped[-1] not in ",;!"
         and stripped.count(".") <= 1
         and (not stripped.endswith(".") or len(stripped.split()) <= 4)
     )

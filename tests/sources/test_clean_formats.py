@@ -42,6 +42,14 @@ def test_short_plain_text_lines_between_paragraphs_are_headings() -> None:
     assert "First paragraph here." in tidy
 
 
+def test_a_question_line_above_its_answer_in_plain_text_is_a_heading() -> None:
+    body = "Cupping at the clinic.\n\nDoes cupping hurt?\nMost people feel a gentle pull.\n"
+    tidy = tidy_markup(body, plain_text=True)
+    assert "## Does cupping hurt?" in tidy
+    # Alone between paragraphs, a question is a paragraph of its own, not a heading.
+    assert "## " not in tidy_markup("Text.\n\nWhy does it matter?\n\nText.", plain_text=True)
+
+
 def test_a_list_ends_at_an_unindented_line() -> None:
     chunker = Chunker()
     from bot.sources.chunking import split_sentences
