@@ -13,7 +13,11 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 from bot.sources.articles import Article
 
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25e6\u25aa\u2023\u25cf\u2013]|\d{1,3}[.)])\s*(?=\S)")
+# A Markdown bullet or number needs the space after it ("**Tip:** text" is bold, not an item
+# whose text is "*Tip:**"); a typographic bullet may stand against its text ("\u2022Rest").
+_LIST_MARKER = re.compile(
+    r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+|[\u2022\u25e6\u25aa\u2023\u25cf\u2013]\s*)(?=\S)"
+)
 # Markup that converters leave behind: backslash escapes ("2\\. Stretch", "\\*\\*bold"),
 # whole-line bold "headings", numbered bold lead-ins ("**1. Muscle Relaxation:** text").
 _ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!>|~])")

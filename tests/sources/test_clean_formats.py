@@ -50,6 +50,25 @@ def test_a_question_line_above_its_answer_in_plain_text_is_a_heading() -> None:
     assert "## " not in tidy_markup("Text.\n\nWhy does it matter?\n\nText.", plain_text=True)
 
 
+def test_a_bold_lead_in_or_a_decimal_opening_a_line_is_not_a_list_item() -> None:
+    from bot.sources.chunking import split_sentences
+
+    sentences = split_sentences(
+        "**Ready to try cupping?** Book a visit today!\n\n3.5 cm is the usual depth."
+    )
+    assert sentences == [
+        "Ready to try cupping?",
+        "Book a visit today!",
+        "3.5 cm is the usual depth.",
+    ]
+    assert split_sentences("* Rest\n- Ice\n\u2022Heat\n2) Stretch") == [
+        "Rest",
+        "Ice",
+        "Heat",
+        "Stretch",
+    ]
+
+
 def test_a_list_ends_at_an_unindented_line() -> None:
     chunker = Chunker()
     from bot.sources.chunking import split_sentences
