@@ -23,6 +23,10 @@ _LIST_MARKER = re.compile(
 _ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!>|~])")
 _BOLD_LINE = re.compile(r"^(\*\*|__)([^*_\n]{2,100})\1:?$")
 _NUMBERED_BOLD = re.compile(r"^(\*\*|__)\s{0,3}\d{1,3}[.)]\s{0,3}([^*_\n]{1,100}?)\1\s{0,3}")
+# The labels of an FAQ page ("Q: Can I eat first?", "A: Yes, a light snack"): not words of
+# the question or of its answer.
+_LABEL = r"(?:Q|A|Question|Answer|QUESTION|ANSWER)\s?:(?=[\s*_])"
+_FAQ_LABEL = re.compile(rf"^(\s*)(?:(\*\*|__){_LABEL}\s*\2|((?:\*\*|__)?){_LABEL})\s*(?=\S)")
 _HAS_WORD = re.compile(r"[^\W\d_]{2,}")
 _PLAIN_HEADING_WORDS = 8
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
@@ -114,7 +118,9 @@ def tidy_markup(body: str, plain_text: bool = False) -> str:
     list item "- Title: text". In plain-text articles, a short line between paragraphs
     without closing punctuation ("What the research shows", "The needles.") is a heading.
     """
-    lines = [_ESCAPE.sub(r"\1", line).rstrip() for line in body.splitlines()]
+    lines = [
+        _FAQ_LABEL.sub(r"\1\3", _ESCAPE.sub(r"\1", line)).rstrip() for line in body.splitlines()
+    ]
     out: list[str] = []
     for i, line in enumerate(lines):
         stripped = line.strip()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.config import Settings
@@ -18,6 +20,9 @@ what feels comfortable for you.
 
 How long do the marks last?
 The round marks usually fade within three to seven days.
+
+Q: Can I eat before my appointment?
+A: Yes, have a light snack an hour before so that you do not feel faint.
 """
 BLOG = """---
 title: Gua Sha for Tight Shoulders
@@ -49,6 +54,7 @@ def faq(model: SentenceTransformerEmbedder, tmp_path_factory: pytest.TempPathFac
         ("how long until the cupping marks go away?", "three to seven days"),
         ("does cupping hurt?", "gentle pulling"),
         ("what is gua sha?", "scraping"),
+        ("should I eat something before my appointment?", "light snack"),
         ("what does gua sha feel like?", "warm, relaxing pressure"),
     ],
 )
@@ -59,3 +65,4 @@ def test_a_question_in_an_article_is_never_a_sentence_of_the_answer(
     assert reply.type == "answer"
     assert fact in reply.answer
     assert "?" not in reply.answer
+    assert not re.search(r"\b[QA]:", reply.answer)  # an FAQ's labels are not words of it

@@ -69,6 +69,18 @@ def test_a_bold_lead_in_or_a_decimal_opening_a_line_is_not_a_list_item() -> None
     ]
 
 
+def test_the_labels_of_an_faq_are_dropped() -> None:
+    tidy = tidy_markup("Q: Can I eat first?\nA: Yes, a light snack.\n\n**Q:** Why?\n\nA:B is 2:1.")
+    assert tidy.splitlines() == [
+        "Can I eat first?",
+        "Yes, a light snack.",
+        "",
+        "Why?",
+        "",
+        "A:B is 2:1.",
+    ]
+
+
 def test_a_list_ends_at_an_unindented_line() -> None:
     chunker = Chunker()
     from bot.sources.chunking import split_sentences
