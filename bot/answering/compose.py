@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -62,16 +63,24 @@ def compose(
     sections = _sections(retrieval.sentences)
     ranked = [hit.id for hit in rank_sections(retrieval)]
     first = sections[ranked[0]]
-    chosen = _pick(_candidates(first, asks_for_list(retrieval.query)), max_chars, [])
-    if len(chosen) < 2 and len(ranked) > 1:
-        runner_up = sections[ranked[1]]
-        best = _section_score(first, retrieval)
-        same_article = runner_up[0].chunk.source == first[0].chunk.source
-        if same_article and _section_score(runner_up, retrieval) >= (
-            best - tuning.SECOND_SECTION_MARGIN
-        ):
-            used = sum(len(s.text) + 1 for s in chosen)
-            chosen += _pick(_candidates(runner_up, False), max_chars - used, chosen)[:1]
+    # The runner-up counts only from the same article: nothing from an unrelated one.
+    same = sections[ranked[1]] if len(ranked) > 1 else None
+    if same is not None and same[0].chunk.source != first[0].chunk.source:
+        same = None
+    trail = _section_score(first, retrieval) - _section_score(same, retrieval) if same else math.inf
+    want_list = asks_for_list(retrieval.query)
+    pool = _candidates(first, want_list)
+    # Two sections of one article that retrieval cannot tell apart ("could I get an infection
+    # from the needles?": the section on the pinch and the one on sterile needles) both offer
+    # sentences, and the sentences' own similarity decides rather than a coin toss.
+    tied = same is not None and trail <= tuning.SECTION_TIE_MARGIN
+    if tied and same is not None:
+        pool += _candidates(same, want_list)
+    chosen = _pick(pool, max_chars, [])
+    # A one-sentence answer takes the best sentence of a runner-up nearly as good.
+    if not tied and same is not None and len(chosen) < 2 and trail <= tuning.SECOND_SECTION_MARGIN:
+        used = sum(len(s.text) + 1 for s in chosen)
+        chosen += _pick(_candidates(same, False), max_chars - used, chosen)[:1]
 
     if _QUANTITY_QUESTION.search(capped(retrieval.query)) and not any(
         _QUANTITY.search(s.text) for s in chosen
@@ -123,14 +132,21 @@ def _section_score(sentences: list[ScoredSentence], retrieval: Retrieval) -> flo
 
 
 def _candidates(sentences: list[ScoredSentence], want_list: bool) -> list[ScoredSentence]:
-    """The sentences an answer may use: no lone labels; only the list items for a list
-    question whose section has a list."""
-    full = [s for s in sentences if len(s.text.split()) >= tuning.ANSWER_MIN_WORDS] or sentences
+    """The sentences an answer may use: no lone labels and no questions ("Wondering
+    whether it hurts?" answers nothing); only the list items for a list question whose
+    section has a list."""
+    full = [s for s in sentences if _states(s.text)] or sentences
     if not want_list:
         return full
     items = {m.group(1).strip()[:40] for m in _ITEM_LINE.finditer(full[0].chunk.text)}
     listed = [s for s in full if s.text[:40] in items]
     return listed if len(listed) >= 2 else full
+
+
+def _states(sentence: str) -> bool:
+    """Whether ``sentence`` can answer: long enough to say something, and not a question."""
+    long_enough = len(sentence.split()) >= tuning.ANSWER_MIN_WORDS
+    return long_enough and not sentence.rstrip(" \"')*_").endswith("?")
 
 
 def _pick(

@@ -183,7 +183,11 @@ def _from_html(raw: str, source: str) -> Article:
         raise SourceError(source, f"cannot parse HTML ({exc})") from exc
     _strip_hidden(tree)
     title = _html_title(tree) or _stem_title(source)
-    canonical = tree.xpath("//link[@rel='canonical']/@href")
+    # The page's address: its canonical link, else the one it gives for sharing (blog exports
+    # often keep only the Open Graph tags).
+    canonical = tree.xpath("//link[@rel='canonical']/@href") or tree.xpath(
+        "//meta[@property='og:url']/@content"
+    )
     updated = tree.xpath(
         "//meta[@name='bot:updated' or @property='article:modified_time' or "
         "@name='last-modified']/@content"

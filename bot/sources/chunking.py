@@ -13,12 +13,20 @@ from langchain_text_splitters import MarkdownHeaderTextSplitter, RecursiveCharac
 from bot.sources.articles import Article
 
 _HEADERS = [("#", "h1"), ("##", "h2"), ("###", "h3")]
-_LIST_MARKER = re.compile(r"^\s*(?:[-*+\u2022\u25e6\u25aa\u2023\u25cf\u2013]|\d{1,3}[.)])\s*(?=\S)")
+# A Markdown bullet or number needs the space after it ("**Tip:** text" is bold, not an item
+# whose text is "*Tip:**"); a typographic bullet may stand against its text ("\u2022Rest").
+_LIST_MARKER = re.compile(
+    r"^\s*(?:(?:[-*+]|\d{1,3}[.)])\s+|[\u2022\u25e6\u25aa\u2023\u25cf\u2013]\s*)(?=\S)"
+)
 # Markup that converters leave behind: backslash escapes ("2\\. Stretch", "\\*\\*bold"),
 # whole-line bold "headings", numbered bold lead-ins ("**1. Muscle Relaxation:** text").
 _ESCAPE = re.compile(r"\\+([\\`*_{}\[\]()#+\-.!>|~])")
 _BOLD_LINE = re.compile(r"^(\*\*|__)([^*_\n]{2,100})\1:?$")
 _NUMBERED_BOLD = re.compile(r"^(\*\*|__)\s{0,3}\d{1,3}[.)]\s{0,3}([^*_\n]{1,100}?)\1\s{0,3}")
+# The labels of an FAQ page ("Q: Can I eat first?", "A: Yes, a light snack"): not words of
+# the question or of its answer.
+_LABEL = r"(?:Q|A|Question|Answer|QUESTION|ANSWER)\s?:(?=[\s*_])"
+_FAQ_LABEL = re.compile(rf"^(\s*)(?:(\*\*|__){_LABEL}\s*\2|((?:\*\*|__)?){_LABEL})\s*(?=\S)")
 _HAS_WORD = re.compile(r"[^\W\d_]{2,}")
 _PLAIN_HEADING_WORDS = 8
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
@@ -110,7 +118,9 @@ def tidy_markup(body: str, plain_text: bool = False) -> str:
     list item "- Title: text". In plain-text articles, a short line between paragraphs
     without closing punctuation ("What the research shows", "The needles.") is a heading.
     """
-    lines = [_ESCAPE.sub(r"\1", line).rstrip() for line in body.splitlines()]
+    lines = [
+        _FAQ_LABEL.sub(r"\1\3", _ESCAPE.sub(r"\1", line)).rstrip() for line in body.splitlines()
+    ]
     out: list[str] = []
     for i, line in enumerate(lines):
         stripped = line.strip()
@@ -138,7 +148,8 @@ def _looks_like_heading(lines: list[str], i: int) -> bool:
         not before
         and bool(after)
         and len(stripped.split()) <= _PLAIN_HEADING_WORDS
-        and stripped[-1] not in ",;!?"
+        # A question alone above its answer ("Does it hurt?") is an FAQ heading.
+        and stripped[-1] not in ",;!"
         and stripped.count(".") <= 1
         and (not stripped.endswith(".") or len(stripped.split()) <= 4)
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.compose import asks_for_list
+from bot.answering.compose import asks_for_list, rank_sections
 from bot.answering.focus import asking_part, focus, last_question
 from bot.answering.intents import Intent, classify
 from bot.answering.subject import asked_subjects
@@ -110,6 +110,19 @@ def test_no_composed_answer_exceeds_the_cap(indexed: Services) -> None:
             for net in (replies.crisis_net(), replies.safety_net()):
                 answer = answer.removesuffix(net).strip()
             assert len(answer) <= cap, item["q"]
+
+
+def test_two_sections_of_one_article_that_tie_both_offer_sentences(indexed: Services) -> None:
+    # The section on the pinch and the one on sterile needles score alike for this question;
+    # the answer must not be a coin toss between them.
+    question = "could I get an infection from the needles?"
+    ranked = rank_sections(indexed.retriever.search(question))
+    assert ranked[0].source == ranked[1].source == "acupuncture-safety.md"
+    kind, answer, sources = ask(indexed, question)
+    assert kind == "answer"
+    assert sources == ["acupuncture-safety.md"]
+    assert "single-use" in answer
+    assert "pinch" in answer
 
 
 def test_an_answer_never_mixes_in_another_article(federal: Services) -> None:

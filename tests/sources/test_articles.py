@@ -82,6 +82,20 @@ def test_html_keeps_main_content_only(tmp_path: Path) -> None:
         assert hidden not in article.body, hidden
 
 
+def test_html_without_a_canonical_link_takes_its_open_graph_address(tmp_path: Path) -> None:
+    shared = '<meta property="og:url" content="https://clinic.example/blog/shared">'
+    write(
+        tmp_path,
+        "og.html",
+        HTML.replace('<link rel="canonical" href="https://clinic.example/blog/cupping">', shared),
+    )
+    assert load_article(tmp_path / "og.html", tmp_path).url == "https://clinic.example/blog/shared"
+    write(tmp_path, "both.html", HTML.replace("</title>", "</title>" + shared))
+    assert (
+        load_article(tmp_path / "both.html", tmp_path).url == "https://clinic.example/blog/cupping"
+    )
+
+
 def test_text_file_first_line_is_title(tmp_path: Path) -> None:
     write(tmp_path, "note.txt", "Posture Tips\n\nKeep your screen at eye level.\n")
     article = load_article(tmp_path / "note.txt", tmp_path)

@@ -42,6 +42,45 @@ def test_short_plain_text_lines_between_paragraphs_are_headings() -> None:
     assert "First paragraph here." in tidy
 
 
+def test_a_question_line_above_its_answer_in_plain_text_is_a_heading() -> None:
+    body = "Cupping at the clinic.\n\nDoes cupping hurt?\nMost people feel a gentle pull.\n"
+    tidy = tidy_markup(body, plain_text=True)
+    assert "## Does cupping hurt?" in tidy
+    # Alone between paragraphs, a question is a paragraph of its own, not a heading.
+    assert "## " not in tidy_markup("Text.\n\nWhy does it matter?\n\nText.", plain_text=True)
+
+
+def test_a_bold_lead_in_or_a_decimal_opening_a_line_is_not_a_list_item() -> None:
+    from bot.sources.chunking import split_sentences
+
+    sentences = split_sentences(
+        "**Ready to try cupping?** Book a visit today!\n\n3.5 cm is the usual depth."
+    )
+    assert sentences == [
+        "Ready to try cupping?",
+        "Book a visit today!",
+        "3.5 cm is the usual depth.",
+    ]
+    assert split_sentences("* Rest\n- Ice\n\u2022Heat\n2) Stretch") == [
+        "Rest",
+        "Ice",
+        "Heat",
+        "Stretch",
+    ]
+
+
+def test_the_labels_of_an_faq_are_dropped() -> None:
+    tidy = tidy_markup("Q: Can I eat first?\nA: Yes, a light snack.\n\n**Q:** Why?\n\nA:B is 2:1.")
+    assert tidy.splitlines() == [
+        "Can I eat first?",
+        "Yes, a light snack.",
+        "",
+        "Why?",
+        "",
+        "A:B is 2:1.",
+    ]
+
+
 def test_a_list_ends_at_an_unindented_line() -> None:
     chunker = Chunker()
     from bot.sources.chunking import split_sentences
