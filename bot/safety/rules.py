@@ -106,19 +106,32 @@ _PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances?
 # or hours of a ride or a flight. Such a finding is not a current red flag (a new one in the
 # same message still is: bladder, both-leg and worsening rules have no such exclusion).
 _ASSESSED = (
-    r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|everything) (\w+ ){0,2}(were|was|"
-    r"came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|okay|negative)|"
-    r"nothing (was )?(broken|fractured)|checked me (out|over)|(er|a and e|doctor|gp|"
-    r"urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) (just|only)))"
+    r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|bloods|stress test|everything) "
+    r"(\w+ ){0,3}(were|was|came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|"
+    r"okay|negative)|"
+    r"nothing (was )?(broken|fractured)|checked me (out|over)|checked my (heart|back)|"
+    r"(er|a and e|doctor|gp|urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) "
+    r"(just|only)))"
 )
 _LONG_AGO = (
-    r"((\d+|a few|a couple of|several|two|three|four|five|six|ten|many) (years|months) ago|"
-    r"last (year|spring|summer|fall|autumn|winter)|years back|as a (kid|child|teenager))"
+    r"(((\d+|a few|a couple of|several|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|many) )?(years|months) ago|long ago|a long time ago|ages ago|"
+    r"last (year|spring|summer|fall|autumn|winter)|years back|back in (19|20)\d\d|"
+    r"as a (kid|child|teenager))"
 )
 _PASSES = (
     r"((goes|went|go|going|wears|wore) (away|off)|(came|comes|come) back (within|after|once)|"
+    r"(feeling|sensation) (\w+ ){0,3}(came|comes|come) (right |fully |straight )?back|"
+    r"(always )?comes (right|fully|straight) back|"
     r"(back to normal|fine again|totally fine|completely fine|gone) (by the time|within|once)|"
+    r"(fine|normal|ok|okay) (again )?by (the time|dinner|the evening|evening|bedtime|morning|"
+    r"the morning|the next day)|"
     r"for (a few|a couple of|\d+|ten|five|twenty) (min\w*|seconds)|shakes? out)"
+)
+# ConText's "resolved" for a fever: it has broken, or the person is recovering.
+_FEVER_GONE = (
+    r"((fever|temperature)('s| is| has| was)? (\w+ ){0,1}(gone|broke|broken|down|resolved)|"
+    r"on the mend|fever.free)"
 )
 
 
@@ -196,8 +209,14 @@ RULES: tuple[Rule, ...] = (
         exclude=(_FICTION,),
     ),
     Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION, _ASSESSED)),
-    Rule("emergency", "fever and very unwell", (_FEVER, _UNWELL), (_PAIN_CONTEXT,)),
-    Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,)),
+    Rule(
+        "emergency",
+        "fever and very unwell",
+        (_FEVER, _UNWELL),
+        (_PAIN_CONTEXT,),
+        exclude=(_FEVER_GONE,),
+    ),
+    Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,), exclude=(_FEVER_GONE,)),
     Rule(
         "urgent",
         "back pain with a history of cancer",

@@ -178,6 +178,26 @@ def test_the_rules_read_whose_history_it_is(message: str, kinds: set[str]) -> No
 
 
 @pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # ConText's "resolved" and "historical": numbness that has passed, a heart already
+        # checked, a fever that has broken, a fall long ago (our own wording, not the data's)...
+        ("after spin class it's numb down there but fine again by bedtime, back is sore", set()),
+        ("my groin goes numb on the bike but the feeling always comes straight back", set()),
+        ("my chest feels tight when stressed, my gp checked my heart, my back aches", set()),
+        ("the fever broke on monday and now my back is stiff from lying in bed", set()),
+        ("i fell down the stairs years ago and my lower back still aches", set()),
+        # ...while the same signs, current, still count.
+        ("my groin has been numb since this morning and my back is agony", {"emergency"}),
+        ("i have a fever and my back is killing me", {"urgent"}),
+        ("i fell down the stairs this morning and my lower back hurts", {"emergency"}),
+    ],
+)
+def test_the_rules_read_what_has_passed(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
     ("message", "expected"),
     [
         ("i can't control my blad\u200bder and my back hurts", "emergency"),
