@@ -183,6 +183,15 @@ TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "
 # messages given the net / the line (nets on the agreed reading: 0.974 / 0.880 for
 # 0.161 / 0.018).
 TUNED_SAFETY_NET: Final = 0.5
+# A crisis flag only the classifier raised gives way to its care flag when care (urgent and
+# emergency together) scores higher by this margin; the reply then carries the 988 line.
+# The model reads some sentences of long emergency stories as crisis, and crisis outranks
+# care, so such stories got the crisis reply (60 of `make eval`'s emergency and urgent
+# messages, dev and held-out). Out of fold with the rules (the three old folds / fold 1
+# after round 5): margin 0 sent 7 / 9 more emergencies and 7 / 5 more urgent cases to care
+# and took the crisis reply from 3 / 1 crisis messages; 0.02 gave 7 / 8 and 6 / 4 for 1 / 1;
+# 0.05 4 / 6 and 3 / 1 for 0 / 1; 0.1 next to nothing.
+CRISIS_OUTWEIGHED_MARGIN: Final = 0.02
 # From this up to the crisis threshold, possible crisis words ("i just want it all to stop"):
 # the answer plus one line on 988. Out of fold (3 folds, dev part, fine-tuned model alone),
 # crisis messages reaching 0.7 were 0.80 against 0.66 at 0.9, for 0.093 of harmless

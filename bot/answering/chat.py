@@ -85,6 +85,8 @@ class ChatService:
         found = self._triage.assess(request.message, user_turns, batch, tuned_batch)
         if found.flag is not None:
             text = self.replies.safety(found.flag.kind, found.language, found.about_someone_else)
+            if found.crisis_net and found.language == "en":  # crisis words in a red-flag story
+                text = f"{text} {self.replies.crisis_net()}"
             return self._make(found.flag.kind, text, request)
         if found.language != "en":
             return self._make("no_answer", self.replies.english_only(found.language), request)

@@ -266,52 +266,12 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
-KEY_TERMS: frozenset[str] = frozenset(
-    [
-        "numb",
-        "numbness",
-        "tingling",
-        "groin",
-        "genitals",
-        "genital",
-        "buttock",
-        "buttocks",
-        "thighs",
-        "saddle",
-        "bladder",
-        "bowel",
-        "bowels",
-        "urinate",
-        "urine",
-        "incontinence",
-        "control",
-        "weakness",
-        "weaker",
-        "legs",
-        "paralysed",
-        "paralyzed",
-        "fever",
-        "feverish",
-        "chills",
-        "chest",
-        "suicide",
-        "suicidal",
-        "myself",
-        "accident",
-        "emergency",
-        "cancer",
-        "inject",
-        "immune",
-        "unexplained",
-        "weight",
-        "worse",
-        "worsening",
-        "unable",
-        "cannot",
-        "collision",
-        "crashed",
-        "kill",
-        "overdose",
-        "unresponsive",
-    ]
+# The safety terms typos are snapped to (bot/safety/reading.py).
+_KEY_TERMS = (
+    "numb numbness tingling groin genitals genital buttock buttocks thighs saddle bladder "
+    "bowel bowels urinate urine incontinence control weakness weaker legs paralysed "
+    "paralyzed fever feverish chills chest suicide suicidal myself accident emergency "
+    "cancer inject immune unexplained weight worse worsening unable cannot collision "
+    "crashed kill overdose unresponsive "
 )
+KEY_TERMS: frozenset[str] = frozenset(_KEY_TERMS.split())

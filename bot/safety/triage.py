@@ -32,6 +32,7 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
+from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
@@ -134,6 +135,9 @@ class SafetyTriage:
             if similar is not None:
                 flags.append(similar)
         flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
+        outweighed = _crisis_outweighed(flags, reading, tuned=self._tuned is not None)
+        if outweighed:
+            flag = max((f for f in flags if f.kind != "crisis"), key=lambda f: _RANK[f.kind])
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
         possible = reading.peak["care"] >= net
         # The lighter classifier was never calibrated for a crisis band: its line is off.
@@ -141,7 +145,7 @@ class SafetyTriage:
         return Assessment(
             flag=flag,
             safety_net=flag is None and possible,
-            crisis_net=flag is None and reading.peak["crisis"] >= crisis_net,
+            crisis_net=outweighed or (flag is None and reading.peak["crisis"] >= crisis_net),
             language=language,
             about_someone_else=bool(_SOMEONE_ELSE.search(folded)),
         )
@@ -231,12 +235,42 @@ def _read(message: str) -> _Reading:
     return _Reading(folded, tuple(parts), tuple(units), tuple(found))
 
 
-def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
-    """Flags from the classifier's scores past their calibrated thresholds.
+def _judged(
+    reading: classifier.Reading, tuned: bool
+) -> tuple[dict[Score, float], dict[str, float]]:
+    """The scores the classifier's flags are judged on, and their thresholds.
 
     The fine-tuned model's flags need two readings of the message to agree
     (:class:`~bot.safety.classifier.Reading`), or a surer single reading when the message
     is one sentence; the lighter classifier was calibrated on its peak.
+    """
+    if not tuned:
+        return reading.peak, tuning.TRIAGE_THRESHOLDS
+    if reading.units > 1:
+        return reading.agreed, tuning.TUNED_THRESHOLDS
+    return reading.peak, tuning.TUNED_ONE_READING
+
+
+def _crisis_outweighed(flags: Sequence[Flag], reading: classifier.Reading, tuned: bool) -> bool:
+    """Whether a crisis flag that only the classifier raised gives way to a care flag.
+
+    A story of cauda equina or a fall has sentences the model reads as crisis ("the ER
+    sent me home with tramadol and diazepam"): when the model is surer of urgent and
+    emergency together than of crisis, the person gets the emergency or urgent reply, with
+    the 988 line added (:data:`~bot.tuning.CRISIS_OUTWEIGHED_MARGIN`). A crisis the rules
+    read always gets the crisis reply.
+    """
+    kinds = {f.kind for f in flags}
+    if "crisis" not in kinds or not kinds - {"crisis"}:
+        return False
+    if any(f.kind == "crisis" and f.layer == "rule" for f in flags):
+        return False
+    scores, _ = _judged(reading, tuned)
+    return scores["crisis"] < scores["care"] - tuning.CRISIS_OUTWEIGHED_MARGIN
+
+
+def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
+    """Flags from the classifier's scores past their calibrated thresholds.
 
     Urgent and emergency together ("care") past their own threshold send the person to
     care even when neither label alone is sure: the emergency reply when emergency is the
@@ -244,12 +278,7 @@ def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
     emergency reply against 0.635 with the urgent reply always, while urgent cases given
     the emergency reply went from 0.071 to 0.086), else the urgent reply.
     """
-    if not tuned:
-        scores, thresholds = reading.peak, tuning.TRIAGE_THRESHOLDS
-    elif reading.units > 1:
-        scores, thresholds = reading.agreed, tuning.TUNED_THRESHOLDS
-    else:
-        scores, thresholds = reading.peak, tuning.TUNED_ONE_READING
+    scores, thresholds = _judged(reading, tuned)
     found = []
     kinds: tuple[TriageKind, ...] = ("crisis", "emergency", "urgent")
     for kind in kinds:

@@ -358,3 +358,30 @@ def test_a_single_reading_must_be_surer_than_two_that_agree(
     body = reply(indexed, message)
     assert body.type == kind
     assert (body.type == "emergency") is not (indexed.chat.replies.safety_net() in body.answer)
+
+
+@pytest.mark.parametrize(
+    ("crisis", "emergency", "kind", "with_988"),
+    [
+        # Surer of emergency than of crisis: the emergency reply, with the 988 line.
+        (0.9, 0.99, "emergency", True),
+        # Surer of crisis: the crisis reply.
+        (0.99, 0.95, "crisis", True),
+    ],
+)
+def test_a_crisis_only_the_model_reads_gives_way_to_a_surer_emergency(
+    indexed: Services, monkeypatch, crisis: float, emergency: float, kind: str, with_988: bool
+) -> None:
+    # Scores are what the model gave a cauda equina story that mentions the ER's tramadol.
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(crisis, emergency=emergency))
+    body = reply(indexed, "The ER sent me home with tramadol. My groin feels odd. Can I book?")
+    assert body.type == kind
+    assert ("988" in body.answer) is with_988
+
+
+def test_a_crisis_the_rules_read_always_gets_the_crisis_reply(
+    indexed: Services, monkeypatch
+) -> None:
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(0.5, emergency=0.99))
+    body = reply(indexed, "I want to kill myself. My back hurts so much. Can I book?")
+    assert body.type == "crisis"
