@@ -261,11 +261,12 @@ def _crisis_outweighed(flags: Sequence[Flag], reading: classifier.Reading, tuned
     read always gets the crisis reply.
     """
     kinds = {f.kind for f in flags}
-    if "crisis" not in kinds or not kinds - {"crisis"}:
+    # Calibrated for the fine-tuned model only (the lighter one has the exemplar layer).
+    if not tuned or "crisis" not in kinds or not kinds - {"crisis"}:
         return False
     if any(f.kind == "crisis" and f.layer == "rule" for f in flags):
         return False
-    scores, _ = _judged(reading, tuned)
+    scores, _ = _judged(reading, tuned=True)
     return scores["crisis"] < scores["care"] - tuning.CRISIS_OUTWEIGHED_MARGIN
 
 
