@@ -63,7 +63,13 @@ def test_a_request_makes_one_model_call(fused: FusedEmbedder, tmp_path: Path) ->
 
     fused._run = counted  # type: ignore[method-assign]
     try:
-        for message in ("Does acupuncture hurt?", "I hurt my back lifting. Can acupuncture help?"):
+        # Two sentences: the triage units and the question still make one batch. ("I hurt my
+        # back lifting. Can acupuncture help?" was the example until the model of dataset
+        # round 6 read it as an emergency: a known false alarm, see the README.)
+        for message in (
+            "Does acupuncture hurt?",
+            "My lower back aches after work. Can acupuncture help?",
+        ):
             runs.clear()
             reply = services.chat.reply(ChatRequest(message=message))
             assert reply.type == "answer" and len(runs) == 1, (message, runs)
