@@ -55,18 +55,14 @@ class TriageModel:
         result: npt.NDArray[np.float32] = exp / exp.sum(axis=1, keepdims=True)
         return result
 
-    def scores(self, vectors: Vectors) -> dict[Score, float]:
-        """The message's score per label: the highest any of its units reaches.
-
-        "care" is the highest probability of urgent and emergency together in one unit:
-        both send the person to a doctor, and a sentence the model cannot place between
-        them ("the pain wakes me at night since the chemo") splits its probability across
-        the two, so neither alone may pass its threshold although the sum is near 1.
-        """
-        return self.read(vectors).peak
-
     def read(self, vectors: Vectors) -> Reading:
-        """The message's scores per label (and care): the peak, and what two units agree on."""
+        """The message's scores per label (and care): the peak, and what two units agree on.
+
+        "care" is the probability of urgent and emergency together in one unit: both send
+        the person to a doctor, and a sentence the model cannot place between them ("the
+        pain wakes me at night since the chemo") splits its probability across the two, so
+        neither alone may pass its threshold although the sum is near 1.
+        """
         names: tuple[Score, ...] = (*LABELS, "care")
         if len(vectors) == 0:
             nothing: dict[Score, float] = dict.fromkeys(names, 0.0)

@@ -134,10 +134,10 @@ class SafetyTriage:
             similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
-        flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         outweighed = _crisis_outweighed(flags, reading, tuned=self._tuned is not None)
         if outweighed:
-            flag = max((f for f in flags if f.kind != "crisis"), key=lambda f: _RANK[f.kind])
+            flags = [f for f in flags if f.kind != "crisis"]
+        flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
         possible = reading.peak["care"] >= net
         # The lighter classifier was never calibrated for a crisis band: its line is off.

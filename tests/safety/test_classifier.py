@@ -23,11 +23,15 @@ def _units(*rows: dict[str, float]) -> np.ndarray:
 
 
 def test_each_label_scores_the_highest_unit_and_care_sums_within_one_unit() -> None:
-    scores = _model().scores(
-        _units(
-            {"urgent": 0.49, "emergency": 0.49, "none": 0.01},  # unsure which, sure of care
-            {"emergency": 0.5, "none": 0.49, "urgent": 0.005},
+    scores = (
+        _model()
+        .read(
+            _units(
+                {"urgent": 0.49, "emergency": 0.49, "none": 0.01},  # unsure which, sure of care
+                {"emergency": 0.5, "none": 0.49, "urgent": 0.005},
+            )
         )
+        .peak
     )
     assert scores["urgent"] == pytest.approx(0.49, abs=1e-4)
     assert scores["emergency"] == pytest.approx(0.5, abs=1e-4)
@@ -36,7 +40,7 @@ def test_each_label_scores_the_highest_unit_and_care_sums_within_one_unit() -> N
 
 
 def test_no_units_score_nothing() -> None:
-    scores = _model().scores(np.zeros((0, len(LABELS)), dtype=np.float32))
+    scores = _model().read(np.zeros((0, len(LABELS)), dtype=np.float32)).peak
     assert set(scores) == {*LABELS, "care"} and not any(scores.values())
 
 
