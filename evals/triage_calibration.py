@@ -56,7 +56,12 @@ def out_of_fold_scores(
         if only and number != only:
             continue
         kept += list(test_idx)
-        examples = classifier.pick_units([messages[i] for i in train_idx] + extra, picker)
+        taught = [messages[i] for i in train_idx] + extra
+        examples = (
+            finetune.examples(taught, picker, base)
+            if model == "tuned"
+            else classifier.pick_units(taught, picker)
+        )
         print(f"fold {number}/{folds}: {len(examples[0])} training units", flush=True)
         score = _scorer(model, base, examples, picker, recipe or finetune.Recipe())
         for i in test_idx:

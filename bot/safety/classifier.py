@@ -123,7 +123,10 @@ def units(message: str, folded: str | None = None, windows: bool = False) -> lis
 
 
 def pick_units(
-    messages: Sequence[dataset.Message], embedder: Embedder
+    messages: Sequence[dataset.Message],
+    embedder: Embedder,
+    windows: bool = False,
+    fits: Callable[[str], bool] | None = None,
 ) -> tuple[list[str], list[int]]:
     """The texts a classifier learns from, with their label indices.
 
@@ -131,8 +134,14 @@ def pick_units(
     harmless examples; a flagged message's sentence most like its label's reviewed
     exemplars carries the label too (the other sentences of a story stay unlabelled: "we
     went to the beach" is not a red flag because the message has one).
+
+    With ``windows`` the runs of sentences triage also reads (:func:`units`) are taught as
+    well: every run of a harmless story, and the run of a flagged one most like its label.
+    ``fits`` says whether the model reads a whole text, not a cut: a flagged story cut
+    before its red flag would teach that its opening ("I hurt my back lifting a box") is
+    the flag, so such a story teaches through its sentence and run only.
     """
-    per_message = [units(m.text) for m in messages]
+    per_message = [units(m.text, windows=windows) for m in messages]
     flat = [u for unit_list in per_message for u in unit_list]
     vectors = dict(zip(flat, embedder.embed(flat), strict=True)) if flat else {}
     anchors = _label_anchors(embedder)
@@ -142,14 +151,19 @@ def pick_units(
         if not found:
             continue
         label = LABELS.index(message.label)
-        texts.append(found[0])
-        labels.append(label)
         if message.label == "none":
-            texts += found[1:]
-            labels += [label] * (len(found) - 1)
-        elif len(found) > 1:
-            texts.append(max(found[1:], key=lambda u: float((anchors[label] @ vectors[u]).max())))
+            texts += found
+            labels += [label] * len(found)
+            continue
+        if len(found) == 1 or fits is None or fits(found[0]):
+            texts.append(found[0])
             labels.append(label)
+        # Its likeliest sentence, then its likeliest run (two sentences or more).
+        said = set(sentences(found[0]))
+        for group in ([u for u in found[1:] if u in said], [u for u in found[1:] if u not in said]):
+            if group:
+                texts.append(max(group, key=lambda u: float((anchors[label] @ vectors[u]).max())))
+                labels.append(label)
     return texts, labels
 
 

@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from conftest import FakeEmbedder
 
-from bot.safety.classifier import TriageModel, units
-from bot.safety.dataset import LABELS
+from bot.safety.classifier import TriageModel, pick_units, units
+from bot.safety.dataset import LABELS, Message
 
 
 def _model() -> TriageModel:
@@ -70,3 +71,31 @@ def test_the_agreed_reading_needs_two_units_to_say_so() -> None:
     alone = _model().read(_units({"emergency": 0.93, "none": 0.05}))
     assert alone.agreed["emergency"] == pytest.approx(0.93, abs=1e-4)
     assert alone.agreed["care"] == alone.peak["care"] and alone.units == 1
+
+
+def test_training_teaches_the_units_triage_reads_and_no_story_cut_before_its_flag() -> None:
+    story = (
+        "I lifted a heavy box at work on monday. My back was sore that night. "
+        "I have numbness in my groin and inner thighs now. What should I do?"
+    )
+    calm = "I sleep badly. My back is stiff in the morning. It eases by noon. Can you help?"
+    messages = [
+        Message(story, "emergency", "cauda_equina", "en", "a", "dev"),
+        Message(calm, "none", "ordinary", "en", "b", "dev"),
+    ]
+    whole_story, whole_calm = units(story)[0], units(calm)[0]
+    texts, labels = pick_units(messages, FakeEmbedder(), windows=True, fits=lambda t: len(t) < 90)
+    taught = dict(zip(texts, (LABELS[i] for i in labels), strict=True))
+    # The harmless story teaches everything triage reads of it, its runs included.
+    assert set(units(calm, windows=True)) <= {t for t, label in taught.items() if label == "none"}
+    assert whole_calm in taught  # whole texts of harmless stories are taught even when cut
+    # The flagged story: not its whole text (cut by the model before the flag), but its
+    # likeliest sentence and its likeliest run, both holding the red flag.
+    assert whole_story not in taught
+    flagged = [t for t, label in taught.items() if label == "emergency"]
+    assert len(flagged) == 2 and all("groin" in t for t in flagged)
+    runs = set(units(story, windows=True)) - set(units(story))
+    assert len([t for t in flagged if t in runs]) == 1
+    # Without windows and cuts (the lighter classifier): whole text and one sentence.
+    texts, labels = pick_units(messages[:1], FakeEmbedder())
+    assert texts[0] == whole_story and len(texts) == 2 and "groin" in texts[1]
