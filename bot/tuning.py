@@ -171,7 +171,15 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # messages and 0.117 of questions; the peak at 0.95 everywhere: 0.902 / 0.857 / 0.852 for
 # 0.185 / 0.104; agreed at 0.93: 0.902 / 0.844 / 0.877 for 0.179 / 0.065. The new harmless
 # stories are harder than the old ones for either reading: kept.
-TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.9, "urgent": 0.9, "care": 0.9}
+# Model version 3 (trained on the runs too, no story cut before its flag; rounds 7-8 of the
+# dataset, 3,005 messages) scores flags lower: at 0.9 its dev part sent 0.902 of
+# emergencies and 0.901 of urgent cases to care (crisis 0.954, harmless flagged 0.057).
+# Re-picked on the dev part (in-sample: three folds of this model did not fit the session)
+# as the highest bar giving emergencies, urgent cases and crises 0.95 each, the least
+# over-triage: emergency, urgent and care at 0.85 gave 0.918 / 0.928 (0.059), 0.8 0.930 /
+# 0.940 (0.061), 0.7 0.953 / 0.964 (0.068), 0.6 0.971 / 0.970 (0.079); crisis 0.954 at
+# 0.85, 0.961 at 0.8; the one-reading bar (0.85-0.95) moved crisis by two messages only.
+TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "care": 0.7}
 # A one-sentence message has a single reading: it keeps the earlier 0.95. Out of fold no dev
 # message of one unit (149, nearly all ordinary questions) scored between 0.9 and 0.97, but
 # on our own set (tests/data/safety_cases.yaml) short plain questions did ("Could this be
