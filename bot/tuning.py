@@ -180,7 +180,8 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # 0.940 (0.061), 0.7 0.953 / 0.964 (0.068), 0.6 0.971 / 0.970 (0.079); crisis 0.954 at
 # 0.85, 0.961 at 0.8; the one-reading bar (0.85-0.95) moved crisis by two messages only.
 TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "care": 0.7}
-# A one-sentence message has a single reading: it keeps the earlier 0.95. Out of fold no dev
+# A one-sentence message has a single reading: it keeps the earlier 0.95 (model 3: 0.97 on
+# dev moved nothing but 3 crises lost, and cost our own set an urgent case). Out of fold no dev
 # message of one unit (149, nearly all ordinary questions) scored between 0.9 and 0.97, but
 # on our own set (tests/data/safety_cases.yaml) short plain questions did ("Could this be
 # sciatica?" 0.9-0.95 emergency, "Why does my lower back keep hurting?" urgent).

@@ -81,7 +81,9 @@ def ensure_tuned(settings: Settings) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with FileLock(str(target.parent / "triage-tuning.lock")):
         if not (target / "head.npz").exists():
-            log.warning("training the triage model once (a few minutes): %s", target.name)
+            log.warning(
+                "training the triage model once (half an hour on two cores): %s", target.name
+            )
             partial = target.with_name(f"{target.name}.{os.getpid()}.partial")
             shutil.rmtree(partial, ignore_errors=True)
             base = settings.resolve_model_path()
