@@ -12,7 +12,9 @@ from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
+from wordfreq import zipf_frequency
 
+from bot import tuning
 from bot.safety.rules import KEY_TERMS
 
 _CONTRACTIONS = [
@@ -104,7 +106,9 @@ def is_negated(clause: str) -> bool:
 @lru_cache(maxsize=4096)
 def _fix_typo(word: str) -> str:
     """Snap a misspelt safety term ("grion", "bladdr") to the term; leave other words."""
-    if len(word) < 3 or word in KEY_TERMS:
+    # A word of everyday English is no typo: "cancel" is not "cancer", "overdone" not
+    # "overdose", "kills" (the commute kills me) not "kill", "leg" not "legs".
+    if len(word) < 3 or word in KEY_TERMS or zipf_frequency(word, "en") >= tuning.REAL_WORD_ZIPF:
         return word
     # One edit (a swap counts as one) for short words, two for long ones; the first letter
     # must match so that "ladder" never becomes "bladder".

@@ -19,14 +19,15 @@ _NUMB = (
 )
 _SADDLE = (
     r"(groin|genital\w*|buttock\w*|bum|butt|inner thighs?|saddle|privates?|private parts|"
-    r"down there|crotch|between (my )?legs|vagina\w*|penis|scrotum|anus|perineum|when i wipe|"
-    r"when i (pee|wee|urinate|poo|poop|go to the (toilet|bathroom))|"
-    r"toilet paper)"
+    r"down there|crotch|between (my )?legs|vagina\w*|penis|scrotum|anus|back passage|perineum|"
+    r"when i wipe|"
+    r"when (i|he|she|they) (pees?|wees?|urinates?|poos?|poops?|(goes|go) to the (toilet|bathroom))|"
+    r"toilet paper)\b"  # a whole word: "bum" is not "bumped", "butt" not "button"
 )
 _CONTROL = (
     r"((lost|losing|loss of|lose|no|cannot|unable to|trouble|difficulty|problems?|hard to)"
     r" (\w+ ){0,3}(control\w* )?(\w+ ){0,2}(my )?(bladder|bowels?|pee|peeing|urinat\w*|wee|poo|"
-    r"poop\w*|toilet)|incontinen\w*|(wet|soiled|peed|pooped) (myself|my pants|the bed)|"
+    r"poop\w*|toilet)\b|incontinen\w*|(wet|soiled|peed|pooped) (myself|my pants|the bed)|"
     r"unable to pee|leak\w* (urine|pee))"
 )
 _LEGS = (
@@ -105,7 +106,7 @@ _PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances?
 # chest pain a doctor has already assessed, or long ago; numbness that passes within minutes
 # or hours of a ride or a flight. Such a finding is not a current red flag (a new one in the
 # same message still is: bladder, both-leg and worsening rules have no such exclusion).
-_ASSESSED = (
+ASSESSED = (
     r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|bloods|stress test|everything) "
     r"(\w+ ){0,3}(were|was|came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|"
     r"okay|negative)|"
@@ -113,13 +114,13 @@ _ASSESSED = (
     r"(er|a and e|doctor|gp|urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) "
     r"(just|only)))"
 )
-_LONG_AGO = (
+LONG_AGO = (
     r"(((\d+|a few|a couple of|several|two|three|four|five|six|seven|eight|nine|ten|eleven|"
     r"twelve|many) )?(years|months) ago|long ago|a long time ago|ages ago|"
     r"last (year|spring|summer|fall|autumn|winter)|years back|back in (19|20)\d\d|"
     r"as a (kid|child|teenager))"
 )
-_PASSES = (
+PASSES = (
     r"((goes|went|go|going|wears|wore) (away|off)|(came|comes|come) back (within|after|once)|"
     r"(feeling|sensation) (\w+ ){0,3}(came|comes|come) (right |fully |straight )?back|"
     r"(always )?comes (right|fully|straight) back|"
@@ -185,7 +186,7 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     Rule("crisis", "suicide or self-harm", (_CRISIS,)),
-    Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore", _PASSES)),
+    Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore", PASSES)),
     Rule("emergency", "bladder or bowel control", (_CONTROL,)),
     Rule(
         "emergency",
@@ -200,7 +201,7 @@ RULES: tuple[Rule, ...] = (
         "back pain after an injury",
         (_TRAUMA,),
         (_BACK,),
-        (_FICTION, _PREVENTION, _ASSESSED, _LONG_AGO),
+        (_FICTION, _PREVENTION, ASSESSED, LONG_AGO),
     ),
     Rule(
         "emergency",
@@ -208,7 +209,7 @@ RULES: tuple[Rule, ...] = (
         (_TRAUMA, _STAYS_DOWN),
         exclude=(_FICTION,),
     ),
-    Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION, _ASSESSED)),
+    Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION, ASSESSED)),
     Rule(
         "emergency",
         "fever and very unwell",

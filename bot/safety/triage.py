@@ -32,6 +32,7 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
+from bot.safety.context import unsettled
 from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
@@ -190,15 +191,18 @@ def _rule_flags(read: _Reading, history: Sequence[str], language: Language) -> l
     """Flags from the reviewed English rules (with recent turns) and the es/zh patterns."""
     earlier = [c for h in history[-4:] for c in clauses(normalise(fold(h)))]
     current = " . ".join(affirmed(c) for c in read.parts)
-    context = " . ".join(affirmed(c) for c in earlier)
-    # The same without what is said of a relative (ConText's experiencer scope, ended by "i").
+    # An event is read without what is past, hypothetical or resolved (ConText's modifiers).
+    events = " . ".join(unsettled(affirmed(c)) for c in read.parts)
+    events_context = " . ".join(unsettled(affirmed(c)) for c in earlier)
+    # A risk factor is the writer's own history: read without what is said of a relative
+    # (ConText's experiencer scope, ended by "i"), its history kept.
     own = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in read.parts)
     own_context = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in earlier)
     found = []
     for rule in RULES:
         if rule.excluded(current):
             continue
-        text, conversation = (own, own_context) if rule.own else (current, context)
+        text, conversation = (own, own_context) if rule.own else (events, events_context)
         if rule.matches(text, f"{conversation} . {text}"):
             found.append(Flag(rule.kind, rule.name, "rule"))
     foreign = rules_i18n.match(read.folded, language)
