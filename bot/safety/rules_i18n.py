@@ -27,7 +27,22 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"dormir y no despertar",
         r"no (volver a )?despertar(me)? (nunca|mas|jamas)|no abrir los ojos nunca",
         r"(soy|me siento) (un|una) (estorbo|carga)",
-        r"(dios|diosito|senor) (\w+ ){0,3}(me lleve|llevarme)",
+        r"(dios|diosito|senor) (\w+ ){0,3}(me lleve|llevarme|se (lo|la) lleve)",
+        # The warning signs of 988's Spanish line and the English rules, in everyday Spanish:
+        # life without meaning, wanting to disappear, others better off, means kept aside,
+        # goodbyes, and ending it all.
+        r"(matar|quitar)(se|me|te) la vida|matar(se|me)\b|suicidarse",
+        r"(terminar|acabar) con todo|pensando (en )?como hacerlo",
+        r"(la|mi) vida (ya )?no (tiene sentido|merece la pena|vale la pena)",
+        r"(ganas de|quiero|quisiera|pienso en) desaparecer",
+        r"(no|ya no) (quiero|quisiera) (despertar|seguir aqui|seguir viviendo|estar aqui)",
+        r"ojala no (despertara|despierte|amaneciera|hubiera nacido)|dormirme y no despertar",
+        r"mejor(es)? sin (mi\b|el\s*[,.!]|el$)|si yo no estuviera|cuando (yo )?ya no este",
+        r"(cansad[oa]|hart[oa]) de (vivir|estar viv[oa])|pienso (mucho )?en la muerte",
+        r"(junt\w*|guard\w*|acumul\w*) (\w+ ){0,3}(pastillas|pildoras|medicinas)|"
+        r"pastillas (\w+ ){0,4}guardadas|tomar(me)? de mas",
+        r"(aventarme|tirarme|lanzarme) (del|de un|de una|de la|al) ",
+        r"(despidio|despedi|despedirme) de todos|regal(e|ando|o|a) (todas )?(mis|sus) cosas",
     ),
     "emergency": (
         r"no (puedo|puede|pude) (orinar|hacer pis|mear)",
@@ -43,8 +58,14 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"no siento (nada )?(\w+ ){0,3}(ingle|entrepierna|genitales|nalgas|entre las piernas|"
         r"al limpiarme|cuando me limpio)",
         r"(ambas|las dos) piernas (\w+ ){0,3}(debiles|entumecidas|dormidas|no responden)",
-        r"pie caido|arrastr\w* (el|un) pie",
-        r"dolor (en el|de) pecho|opresion en el pecho|infarto|ataque al corazon",
+        r"pie caido|arrastr\w* (el|un) pie|se (me|le) arrastra|"
+        r"no (puedo|puede) levantar (la punta del |el )?pie|(se me|se le) cae el pie",
+        r"(se me|se le) (escapa|escapo|salio) (un poco de )?(la )?(orina|pis|popo)|"
+        r"(se orina|me orino) sin",
+        r"(las|mis) piernas (\w+ ){0,2}(dormidas|entumecidas)|entumecidos los muslos",
+        r"(dolor|presion|opresion) en el pecho|infarto|ataque al corazon",
+        # A stroke: the face drops, speech goes.
+        r"(se le|se me) (cayo|cae) (un lado de )?la cara|(boca|cara) (torcida|chueca)",
         r"(me cai|se cayo|cayo) (de|del|desde|por) (la |el |una |un )?"
         r"(escalera|techo|tejado|altura|caballo|andamio)",
         r"accidente de (coche|carro|auto|moto|trafico)",
@@ -63,12 +84,26 @@ _ZH: dict[TriageKind, tuple[str, ...]] = {
         r"没有我\S{0,8}(更好|好过|好過)|沒有我\S{0,8}(更好|好過)|"
         r"(想|怎么|怎麼|如何|就)\S{0,4}(结束这一切|結束這一切)|"
         r"(睡着|睡著|睡过去|睡過去)\S{0,4}(不醒|别醒|別醒|醒不过来|醒不過來)",
+        # The same signs as Chinese and Cantonese writers put them: a suicide note, dying
+        # as the way out, ending oneself, never waking, a plan to jump, affairs arranged.
+        r"遗书|遺書|绝笔|絕筆|一死了之|死了(比较好|比較好|算了)|死咗好過|不如(我)?(早点|早點)?死|"
+        r"(结束|結束)(自己|生命|一切|这一切|這一切)|不如(早点|早點)(结束|結束)|"
+        r"(想好|决定|決定|准备|準備)\S{0,4}(结束|結束)|想\S{0,3}(怎么|怎麼)(结束|結束)",
+        r"(不想|唔想)(再)?(活|生存)|(不用|唔使|不再|唔再|别再|別再)\S{0,2}醒|生无可恋|生無可戀|"
+        r"(活着|活著|活得)\S{0,2}(太|好|很)累|想\S{0,3}消失|(后事|後事)|"
+        r"撑不下去|撐不下去|(想|要)\S{0,2}(跳下去|跳楼|跳樓|跳落|烧炭|燒炭|上吊)|"
+        r"(负累|負累|拖油瓶)|(多少|几颗|幾顆)\S{0,3}(会死|會死)|希望\S{0,4}(车祸|車禍|被车撞|被車撞)",
     ),
     "emergency": (
         r"大小便失禁|小便失禁|大便失禁|尿失禁|尿不出|解不出小便|控制不住(小便|大便|排尿|大小便)|"
-        r"(会阴|會陰|马鞍|馬鞍|裆部|襠部|下身|私处|私處|屁股|大腿内侧|大腿內側)\S{0,4}(麻木|没有感觉|沒有感覺|失去知觉)|"
-        r"(双腿|雙腿|两条腿|兩條腿|两腿|兩腿)\S{0,4}(无力|無力|麻木|没力|沒力)|"
-        r"足下垂|抬不起(脚|腳)|胸痛|胸口(痛|疼|闷|悶|压|壓)|心脏病发作|心臟病發作|心梗|"
+        r"(会阴|會陰|马鞍|馬鞍|裆部|襠部|下身|私处|私處|屁股|肛门|肛門|大腿内侧|大腿內側)"
+        r"[^坐]{0,4}(麻木|发麻|發麻|麻麻|好麻|没\S?感觉|沒\S?感覺|冇感覺|失去知觉|失去知覺)|"
+        r"(双腿|雙腿|两条腿|兩條腿|两腿|兩腿|手脚|手腳)\S{0,6}(无力|無力|麻|没力|沒力|没劲|沒勁)|"
+        r"(小便|排尿|尿尿)\S{0,4}(费劲|費勁|困难|困難|出不来|出不來)|"
+        r"(大便|小便|大小便)\S{0,2}(控制不住|失控)|(漏|憋不住)\S{0,3}尿|尿裤子|尿褲子|"
+        r"足下垂|抬不起(脚|腳)|(脚|腳)\S{0,4}(抬不起来|抬不起來|勾不起来|勾不起來)|"
+        r"胸痛|胸口(痛|疼|闷|悶|压|壓)|胸闷|胸悶|心脏病发作|心臟病發作|心梗|"
+        r"嘴角\S{0,2}(歪|往下)|(说话|說話|讲话|講話)\S{0,3}(不清|含糊)|"
         r"从\S{0,6}(摔|掉)下|從\S{0,6}(摔|掉)下|车祸|車禍",
     ),
 }
@@ -79,6 +114,14 @@ _COMPILED: dict[str, list[tuple[TriageKind, re.Pattern[str]]]] = {
 }
 
 
+# NegEx and ConText in a few words: a Chinese finding right after a negation ("没有胸闷",
+# no chest tightness), and a Spanish injury or finding of years or months ago ("me cai de
+# un andamio hace 3 anos"), are no red flag; a crisis word is always read.
+_ZH_NEGATION = re.compile(r"(没有|沒有|没|沒|无|無|冇|不是|并不|並不)$")
+_ES_LONG_AGO = re.compile(r"\bhace (\w+ ){0,2}(anos|meses)\b")
+_ES_TERMINATION = re.compile(r"[.!?;]|\b(?:pero|aunque|ahora|hoy|esta semana|desde ayer)\b")
+
+
 def match(folded: str, language: str) -> tuple[TriageKind, str] | None:
     """The most serious red flag of ``language`` (es or zh) in ``folded`` text, with its pattern.
 
@@ -86,8 +129,20 @@ def match(folded: str, language: str) -> tuple[TriageKind, str] | None:
     """
     found: tuple[TriageKind, str] | None = None
     for kind, pattern in _COMPILED.get(language, []):
-        if pattern.search(folded):
+        if any(_affirmed(folded, hit, kind, language) for hit in pattern.finditer(folded)):
             if kind == "crisis":
                 return kind, pattern.pattern
             found = found or (kind, pattern.pattern)
     return found
+
+
+def _affirmed(folded: str, hit: re.Match[str], kind: TriageKind, language: str) -> bool:
+    """Whether a match is a current finding: not negated, and a physical one not long ago."""
+    if kind == "crisis":
+        return True
+    if language == "zh":
+        return not _ZH_NEGATION.search(folded[max(0, hit.start() - 2) : hit.start()])
+    # The clause of the finding: ConText's scope ends at a turn or at the present.
+    before = _ES_TERMINATION.split(folded[: hit.start()])[-1]
+    after = _ES_TERMINATION.split(folded[hit.start() :], maxsplit=1)[0]
+    return not _ES_LONG_AGO.search(before + after)

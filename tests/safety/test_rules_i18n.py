@@ -1,0 +1,38 @@
+"""Spanish and Chinese red-flag and crisis patterns (bot/safety/rules_i18n.py), our own words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.triage import SafetyTriage
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # Crisis in everyday Spanish: wanting to disappear, life without meaning, others
+        # better off, means set aside, goodbyes...
+        ("con este dolor de rodilla ya me dan ganas de desaparecer", {"crisis"}),
+        ("mi vida ya no tiene sentido, la ciatica no me deja", {"crisis"}),
+        ("mis hijos estarian mejor sin mi, la espalda me tiene harta", {"crisis"}),
+        ("voy juntando las pastillas del dolor en un frasco", {"crisis"}),
+        # ...and in Chinese and Cantonese: a note written, never waking, ending oneself.
+        ("遗书我已经写好放在桌上了", {"crisis"}),
+        ("真想一觉睡过去不用再醒", {"crisis"}),
+        ("我唔想再活落去,条腰痛到死", {"crisis"}),
+        # Emergencies: numbness, weak legs, a bladder that will not empty, a dropping face.
+        ("腰痛了几天,现在肛门周围发麻", {"emergency"}),
+        ("这两天两条腿越来越没劲,腰也痛", {"emergency"}),
+        ("腰痛,小便很困难,要用力才出来", {"emergency"}),
+        ("de repente se le cayo la cara a un lado a mi papa", {"emergency"}),
+        ("me duele la espalda y se me escapa la orina sin querer", {"emergency"}),
+        # Negated, long ago, or an idiom: no red flag.
+        ("背部酸痛,没有胸闷,可以针灸吗", set()),
+        ("me cai de la escalera hace dos anos y todo salio bien, me duele al hacer frio", set()),
+        ("hace anos tuve dolor en el pecho, ahora solo la espalda tensa", set()),
+        # A turn to the present ends the past: this week's weak legs count.
+        ("dolor de espalda de hace anos pero hoy tengo las dos piernas debiles", {"emergency"}),
+    ],
+)
+def test_spanish_and_chinese_rules(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
