@@ -83,6 +83,17 @@ def drug_names(text: str) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
+def mark_medicines(text: str, marker: str) -> str:
+    """``text`` (lower case) with ``marker`` after every word that names a medicine, so that
+    patterns can read "saving up my gabapentin" as they read "saving up my pills"."""
+    table = _table()
+    return re.sub(
+        r"[a-z][a-z0-9-]*",
+        lambda w: f"{w.group(0)} {marker}" if table.get(w.group(0)) else w.group(0),
+        text,
+    )
+
+
 def _table() -> Table:
     with _lock:
         table = _state.get("table")

@@ -50,6 +50,10 @@ _SYMPTOM_REWRITES = [
     (r"\b(have|has|had) not (peed|urinated|passed urine)\b", "unable to pee"),
     (r"\bnot (peed|urinated)\b", "unable to pee"),
     (r"\bnot want to (live|be alive|be here)", r"want to die"),
+    (
+        r"\bnot (going to|gonna) be (here|around) (\w+ ){0,2}(anyway|much longer|anymore|for long)",
+        "want to die",
+    ),
     # Passive wishes that contain a negation word, rewritten before negations are blanked.
     (r"\b(sleep|asleep) and (never|not) (wake|waking|woke)( up)?", "want to die"),
     (r"\bnot sure (i|if i) want to (be alive|live|be here)", "want to die"),

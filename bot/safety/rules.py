@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 TriageKind = Literal["emergency", "urgent", "crisis"]
+MEDICINE = "namedmedicine"  # the rules' marker after a word the drug dictionary names
 
 _NUMB = (
     r"(numb\w*|tingl\w*|pins and needles|cannot (really |quite )?feel|lost (feeling|sensation)|"
@@ -84,8 +85,10 @@ _CRISIS = (
     r"(out|to die|to end)|ways to (die|end it|kill)|"
     r"(stockpil\w*|sav(e|ed|ing)|hoard\w*|collect\w*|keep\w*) (\w+ ){0,4}(pills|meds|medications?|"
     r"tablets|sleeping pills|painkillers)|"
+    # Any medicine the drug dictionary names (bot/safety/drugs.py), marked by MEDICINE.
+    rf"(stockpil\w*|sav(e|ed|ing)|hoard\w*|stash\w*) (\w+ ){{0,5}}{MEDICINE}|"
     r"(how much|how many) of (my|the) (pills|meds|medications?|tablets) (it )?would (it )?take|"
-    r"(all|every one of) (of )?my (\w+ ){0,2}(pills|meds|oxys|tablets) at once|"
+    r"(all|every one of) (of )?my (\w+ ){0,3}(pills|meds|oxys|tablets) at once|"
     r"(tried|try|trying|want|wanted|going|plan\w*|thinking about|thought about) to end "
     r"(it|things|everything)|tired of (living|being alive|life)|"
     r"(a |such a |the )?burden (to|on|for) (everyone|everybody|my family|them|my kids|others)|"
@@ -95,7 +98,11 @@ _CRISIS = (
     r"(wrote|writing|write|written) (\w+ ){0,2}(letters?|notes?|goodbyes?) to (my|the) "
     r"(kids|children|family|husband|wife|son|daughter|parents|mom|mum|dad)|"
     r"(god|him) (to )?take me|"
-    r"(fine|ok|okay|alright) if (\w+ ){0,6}(hit me|killed me|ran me over|i died))"
+    r"(fine|ok|okay|alright) if (\w+ ){0,6}(hit me|killed me|ran me over|i died)|"
+    r"(hop\w*|wish\w*|pray\w*) (\w+ ){0,4}(hits|hit|runs over|ran over|kills|would kill) me|"
+    r"(it|this|everything) (would|will|could) (all )?(just )?be over|"
+    r"why (am i|is he|is she|i am|he is|she is) still alive|waiting to die|"
+    r"nothing left (for me|to live for)|(when|after) i am gone\b(?! (on|for|to|away|out)))"
 )
 _FICTION = (
     r"(video ?game|in (a|the) game|gaming|movie|film|on tv|show|dream\w*|novel|story|coffee|tea|"

@@ -63,7 +63,7 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"(se me|se le) (escapa|escapo|salio) (un poco de )?(la )?(orina|pis|popo)|"
         r"(se orina|me orino) sin",
         r"(las|mis) piernas (\w+ ){0,2}(dormidas|entumecidas)|entumecidos los muslos",
-        r"(dolor|presion|opresion) en el pecho|infarto|ataque al corazon",
+        r"(dolor|presion|opresion) (en el|de|del) pecho|infarto|ataque al corazon",
         # A stroke: the face drops, speech goes.
         r"(se le|se me) (cayo|cae) (un lado de )?la cara|(boca|cara) (torcida|chueca)",
         r"(me cai|se cayo|cayo) (de|del|desde|por) (la |el |una |un )?"

@@ -34,10 +34,11 @@ from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
 from bot.safety.context import unsettled
 from bot.safety.dataset import Score
+from bot.safety.drugs import mark_medicines
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, clauses, is_negated, normalise
-from bot.safety.rules import RELATIVE, RULES, TriageKind
+from bot.safety.rules import MEDICINE, RELATIVE, RULES, TriageKind
 from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
 
@@ -225,7 +226,8 @@ class _Reading:
 def _read(message: str) -> _Reading:
     """Prepared once per message: the chat batch and the triage itself both need it."""
     folded = fold(message)
-    parts = clauses(normalise(folded))
+    # A named medicine is marked, so "saving up my gabapentin" is stockpiling as pills are.
+    parts = [mark_medicines(c, MEDICINE) for c in clauses(normalise(folded))]
     found = [c for c in parts if not is_negated(c) and len(c.split()) >= 2]
     if len(found) > tuning.SAFETY_MAX_CLAUSES:
         # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).

@@ -1,0 +1,48 @@
+"""The reviewed English rules (bot/safety/rules.py) and how messages are read for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety.reading import normalise
+from bot.safety.triage import SafetyTriage
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # An everyday word is no misspelt red flag...
+        ("had to cancel my appointment, my back is sore again", set()),
+        ("i have overdone it at the gym and my lower back aches", set()),
+        ("numb fingers and i cannot do my buttons, neck is stiff", set()),
+        ("back pain for weeks and i cannot sleep", set()),
+        # ...while typos and other forms of the terms still snap.
+        ("i want to kil myself", {"crisis"}),
+        ("i had fevers all week and my back is in agony", {"urgent"}),
+    ],
+)
+def test_everyday_words_are_not_snapped_to_safety_terms(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
+
+
+def test_a_real_word_is_kept_and_a_typo_is_fixed() -> None:
+    assert normalise("cancel the grion appt") == "cancel the groin appt"
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # Passive wishes and goodbyes in other words than the rules' first list...
+        ("sometimes i wish a bus would hit me so it would all be over", {"crisis"}),
+        ("i'm not gonna be around much longer anyway, so why fix my back", {"crisis"}),
+        ("there's nothing left for me since the layoff and my back is shot", {"crisis"}),
+        # ...and means set aside, named by the drug dictionary rather than a list of ours.
+        ("i've been stashing my tramadol in a sock drawer", {"crisis"}),
+        ("been saving up the diazepam the er gave me, not sure why", {"crisis"}),
+        # Taking a named medicine as prescribed is no sign.
+        ("i take gabapentin for my sciatica, can i still have acupuncture?", set()),
+        ("i'm not going to be here next week, can i move my appointment?", set()),
+    ],
+)
+def test_crisis_signs_in_other_words_and_named_medicines(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
