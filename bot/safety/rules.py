@@ -67,6 +67,13 @@ _CHEST = (
     r"chest|heart attack|(pain|ache|pressure) (\w+ ){0,3}(spread\w*|radiat\w*|going|moving|"
     r"shooting) (\w+ ){0,2}(to|into|down|up) (my )?(left )?(arm|jaw))"
 )
+# FAST (face, arms, speech, time) and the sudden worst headache: a stroke or a bleed.
+_STROKE = (
+    r"((face|mouth|smile|lip) (\w+ ){0,3}(droop\w*|drooping|lopsided|sagg\w*|twisted)|"
+    r"(droop\w*|lopsided) (\w+ ){0,2}(face|mouth|smile)|slurr\w*|"
+    r"speech (\w+ ){0,2}(garbled|slurred)|"
+    r"worst headache of (my|his|her|their) life|thunderclap headache)"
+)
 _FEVER = r"(fever\w*|(high |a )temperature|temperature of \d+|running a temp\w*)"
 _UNWELL = (
     r"((very|really|extremely|so|terribly) (unwell|sick|ill)|feel\w* (awful|terrible|horrible|"
@@ -217,6 +224,7 @@ RULES: tuple[Rule, ...] = (
         exclude=(_FICTION,),
     ),
     Rule("emergency", "chest pain", (_CHEST,), exclude=(_FICTION, ASSESSED)),
+    Rule("emergency", "signs of a stroke", (_STROKE,), exclude=(_FICTION,)),
     Rule(
         "emergency",
         "fever and very unwell",

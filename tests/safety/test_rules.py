@@ -46,3 +46,16 @@ def test_a_real_word_is_kept_and_a_typo_is_fixed() -> None:
 )
 def test_crisis_signs_in_other_words_and_named_medicines(message: str, kinds: set[str]) -> None:
     assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        ("my gran's smile has gone lopsided and she is slurring, she has a bad hip", {"emergency"}),
+        ("suddenly the worst headache of my life while deadlifting, neck stiff", {"emergency"}),
+        ("my headaches are the worst in the afternoons, can acupuncture help?", set()),
+        ("a character in the film had slurred speech after a stroke", set()),
+    ],
+)
+def test_signs_of_a_stroke_are_an_emergency(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
