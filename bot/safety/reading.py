@@ -49,6 +49,17 @@ _SYMPTOM_REWRITES = [
     (r"\bno (feeling|sensation|control)\b", r"lost \1"),
     (r"\b(have|has|had) not (peed|urinated|passed urine)\b", "unable to pee"),
     (r"\bnot (peed|urinated)\b", "unable to pee"),
+    (r"\b(could|can|did) not pass (water|urine)|\bcannot pass (water|urine)", "unable to pee"),
+    (
+        r"\b(could|can|did) not hold (it )?(in )?(a |my |the )?(bowel movement|bowels?|poo)",
+        "lost bowel control",
+    ),
+    (r"\bnot (sure|know|tell|feel) when i need to (wee|pee|go)", "lost bladder sensation"),
+    (
+        r"\blegs? (will|would|do|does|did|can) not (hold|support|carry) (me|him|her|them)",
+        "legs giving way",
+    ),
+    (r"\b(foot|toes) (will|would|does|did|can) not (lift|come up|go up|pull up)", "foot drop"),
     (r"\bnot want to (live|be alive|be here)", r"want to die"),
     (
         r"\bnot (going to|gonna) be (here|around) (\w+ ){0,2}(anyway|much longer|anymore|for long)",

@@ -23,27 +23,34 @@ _SADDLE = (
     r"down there|crotch|between (my )?legs|vagina\w*|penis|scrotum|anus|back passage|perineum|"
     r"when i wipe|"
     r"when (i|he|she|they) (pees?|wees?|urinates?|poos?|poops?|(goes|go) to the (toilet|bathroom))|"
-    r"toilet paper)\b"  # a whole word: "bum" is not "bumped", "butt" not "button"
+    # A whole word: "bum" is not "bumped", "butt" not "button".
+    r"toilet paper|below (my|the|his|her) waist)\b"
 )
 _CONTROL = (
     r"((lost|losing|loss of|lose|no|cannot|unable to|trouble|difficulty|problems?|hard to)"
     r" (\w+ ){0,3}(control\w* )?(\w+ ){0,2}(my )?(bladder|bowels?|pee|peeing|urinat\w*|wee|poo|"
-    r"poop\w*|toilet)\b|incontinen\w*|(wet|soiled|peed|pooped) (myself|my pants|the bed)|"
-    r"unable to pee|leak\w* (urine|pee))"
+    r"poop\w*|toilet)\b|incontinen\w*|(wet|soiled|peed|pooped) (myself|himself|herself|"
+    r"themselves|my pants|the bed)|unable to pee|leak\w* (urine|pee)|pads because (i am )?leak\w*|"
+    r"accidents? in (my|his|her) (pants|underwear|knickers|trousers)|"
+    r"(bursting|feels full|full bladder) (\w+ ){0,5}(nothing|only (a )?few drops) "
+    r"(comes?|came) out|"
+    r"only (a )?few drops (come|came) out)"
 )
 _LEGS = (
     r"((weak\w*|numb\w*|paraly\w*|giving way|give way|gave way|buckl\w*|cannot (move|feel|lift))"
     r" (\w+ ){0,4}both (of my )?(legs|feet)|both (of my )?(legs|feet) (\w+ ){0,3}(weak\w*|numb\w*|"
-    r"giving way|gave way|dead|buckl\w*)|legs (are|feel|went|keep) (\w+ ){0,2}(weak|numb|dead|"
-    r"giving way|like jelly))"
+    r"giving way|gave way|dead|buckl\w*|tingl\w*|buzz\w*)|legs (are|feel|went|keep) (\w+ ){0,2}"
+    r"(weak|numb|dead|giving way|like jelly|like rubber))"
 )
 _WORSENING = (
     r"((weak\w*|numb\w*) (\w+ ){0,5}(getting|gets|got|growing|becoming|spreading) (worse|weaker|"
-    r"more)|(worse|worsening|increasing|progressive|spreading) (weakness|numbness))"
+    r"more)|(worse|worsening|increasing|progressive|spreading) (weakness|numbness)|"
+    r"(numb\w*|tingl\w*|weak\w*) (\w+ ){0,4}(crept|creep\w*|spread\w* to (the other|both))\b)"
 )
 _FOOT_DROP = (
-    r"(foot ?drop|drop foot|(foot|toes) (keeps? )?(drag\w*|slap\w*|flop\w*)|cannot lift (my )?"
-    r"(foot|toes)|trip\w* over my (own )?(foot|feet|toes))"
+    r"(foot ?drop|drop foot|(foot|toes) (\w+ ){0,3}(drag\w*|slap\w*|flop\w*|flap\w*|hangs|"
+    r"scuff\w*)|cannot (lift|pull up|raise) (\w+ ){0,4}(foot|toes)|trip\w* over my (own )?"
+    r"(foot|feet|toes)|(catch\w*|scuff\w*) (\w+ ){0,2}toes)"
 )
 _TRAUMA = (
     r"(\b(i|we) (\w+ ){0,3}(fell|slipped|tripped|crashed|was hit|got hit|was rear.ended)|"

@@ -59,3 +59,22 @@ def test_crisis_signs_in_other_words_and_named_medicines(message: str, kinds: se
 )
 def test_signs_of_a_stroke_are_an_emergency(message: str, kinds: set[str]) -> None:
     assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # Cauda equina and a failing nerve as people put them (NHS's card has the same signs).
+        ("since this morning my foot just flaps when i walk, back sore", {"emergency"}),
+        ("my left foot won't come up properly, keeps catching my toes on the kerb", {"emergency"}),
+        ("i can't pass water since lunch and my back is killing me", {"emergency"}),
+        ("my dad's legs won't hold him today and he wet himself, bad back", {"emergency"}),
+        ("the tingling has crept up from my toes to my knees, mid back ache", {"emergency"}),
+        ("i need to wee all the time but only a few drops come out, back pain", {"emergency"}),
+        # Ordinary feet and bladders: no flag.
+        ("my feet ache after a long shift on the ward, lower back too", set()),
+        ("i need to wee a lot at night since the baby, back is sore", set()),
+    ],
+)
+def test_a_failing_nerve_in_plain_words(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
