@@ -26,6 +26,7 @@ _CONTRACTIONS = [
     (r"\b(\w+)'ll\b", r"\1 will"),
     (r"\b(\w+)'re\b", r"\1 are"),
     (r"\bim\b", "i am"),
+    (r"\bmy self\b", "myself"),
     (r"\bcant\b", "cannot"),
     (r"\bdont\b", "do not"),
     (r"\bdidnt\b", "did not"),
@@ -61,6 +62,29 @@ _SYMPTOM_REWRITES = [
     ),
     (r"\b(foot|toes) (will|would|does|did|can) not (lift|come up|go up|pull up)", "foot drop"),
     (r"\bnot want to (live|be alive|be here)", r"want to die"),
+    # Crisis said with a negation word ("life is not worth living", "better off without me",
+    # "i don't want to carry on"): the words of 988's warning signs, read before negations.
+    (r"\bnot worth (living|going on)\b", "want to die"),
+    (r"\b(better|easier|simpler|happier|free\w*) (\w+ ){0,3}without me\b", "better off dead"),
+    (
+        r"\bnot (really |even |sure i |think i )?(want\w*|wanna|going) to (keep (living|existing|"
+        r"going|doing this|on)|carry on|go on|be alive|exist|live)\b"
+        r"(?! (with|on|to|for|a|an|the|my|holiday|vacation|trip))",
+        "want to die",
+    ),
+    (
+        r"\b(not|cannot) (see|picture|imagine) (myself|me) (\w+ ){0,2}(being here|alive|a year "
+        r"from now|next year|in a year|getting old\w*)",
+        "want to die",
+    ),
+    (
+        r"\bnot (see|find|have) (a|any) (reason|point) to (keep|carry on|go on|live|continue)",
+        "want to die",
+    ),
+    (
+        r"\b(relief|rather|prefer|wish|hope|pray|glad|better|easier) (\w+ ){0,3}not (to )?wake up",
+        "want to die",
+    ),
     (
         r"\bnot (going to|gonna) be (here|around) (\w+ ){0,2}(anyway|much longer|anymore|for long)",
         "want to die",

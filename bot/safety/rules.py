@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.safety.context import ASSESSED, FEVER_GONE, LONG_AGO, PASSES
+
 TriageKind = Literal["emergency", "urgent", "crisis"]
 MEDICINE = "namedmedicine"  # the rules' marker after a word the drug dictionary names
 
@@ -87,8 +89,9 @@ _UNWELL = (
     r"like death)|chills|rigors|shaking|shivering|confus\w*|stiff neck|cannot get out of bed)"
 )
 _CRISIS = (
-    r"(suicid\w*|kill (myself|me)|killing myself|end (my|my own) life|end it all|take my (own )?"
-    r"life|want to die|wanna die|wish i (was|were) dead|better off (\w+ ){0,4}(dead|without me)|"
+    r"(suicid\w*|kill (myself|me)|killing myself|end(ing|ed)? (my|my own) life|end it all|"
+    r"take my (own )?life|want to die|wanna die|wish i (was|were) dead|"
+    r"better off (\w+ ){0,4}(dead|without me)|"
     r"self.harm\w*|"
     r"hurt(ing)? myself|cut(ting)? myself|no reason to live|cannot go on|overdos\w*|"
     r"not worth living|\bkms\b|unaliv\w*|\bi (cut|burn) (myself )?to (feel|cope|numb)|"
@@ -111,7 +114,10 @@ _CRISIS = (
     r"(affairs|paperwork|accounts) in order|"
     r"(wrote|writing|write|written) (\w+ ){0,2}(letters?|notes?|goodbyes?) to (my|the) "
     r"(kids|children|family|husband|wife|son|daughter|parents|mom|mum|dad)|"
-    r"(god|him) (to )?take me|"
+    r"(god|him|jesus|the lord) (\w+ ){0,2}(take|takes|took) me|"
+    r"(stop|stopped) existing|(vanish\w*|disappear\w*) (\w+ ){0,2}for good|"
+    r"if i (just )?(disappeared|vanished|was gone|were gone)|(said|saying) my goodbyes|"
+    r"rather be dead|"
     r"(fine|ok|okay|alright) if (\w+ ){0,6}(hit me|killed me|ran me over|i died)|"
     r"(hop\w*|wish\w*|pray\w*) (\w+ ){0,4}(hits|hit|runs over|ran over|kills|would kill) me|"
     r"(it|this|everything) (would|will|could) (all )?(just )?be over|"
@@ -123,38 +129,6 @@ _FICTION = (
     r"spill\w*|keyboard|typo|my phone|my laptop|cooking|recipe)"
 )
 _PREVENTION = r"(prevent\w*|avoid\w*|without (hurting|injuring)|risk of|chances? of|protect\w*)"
-# ConText's "historical" and "resolved" modifiers, for findings that are events: an injury or
-# chest pain a doctor has already assessed, or long ago; numbness that passes within minutes
-# or hours of a ride or a flight. Such a finding is not a current red flag (a new one in the
-# same message still is: bladder, both-leg and worsening rules have no such exclusion).
-ASSESSED = (
-    r"((x.?rays?|scans?|ct|mri|ekg|ecg|tests?|blood ?work|bloods|stress test|everything) "
-    r"(\w+ ){0,3}(were|was|came back|come back|looked|all) (\w+ ){0,1}(fine|clear|normal|ok|"
-    r"okay|negative)|"
-    r"nothing (was )?(broken|fractured)|checked me (out|over)|checked my (heart|back)|"
-    r"(er|a and e|doctor|gp|urgent care|hospital) (\w+ ){0,2}(cleared me|said it (is|was) "
-    r"(just|only)))"
-)
-LONG_AGO = (
-    r"(((\d+|a few|a couple of|several|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|many) )?(years|months) ago|long ago|a long time ago|ages ago|"
-    r"last (year|spring|summer|fall|autumn|winter)|years back|back in (19|20)\d\d|"
-    r"as a (kid|child|teenager))"
-)
-PASSES = (
-    r"((goes|went|go|going|wears|wore) (away|off)|(came|comes|come) back (within|after|once)|"
-    r"(feeling|sensation) (\w+ ){0,3}(came|comes|come) (right |fully |straight )?back|"
-    r"(always )?comes (right|fully|straight) back|"
-    r"(back to normal|fine again|totally fine|completely fine|gone) (by the time|within|once)|"
-    r"(fine|normal|ok|okay) (again )?by (the time|dinner|the evening|evening|bedtime|morning|"
-    r"the morning|the next day)|"
-    r"for (a few|a couple of|\d+|ten|five|twenty) (min\w*|seconds)|shakes? out)"
-)
-# ConText's "resolved" for a fever: it has broken, or the person is recovering.
-_FEVER_GONE = (
-    r"((fever|temperature)('s| is| has| was)? (\w+ ){0,1}(gone|broke|broken|down|resolved)|"
-    r"on the mend|fever.free)"
-)
 
 
 # ConText's "experiencer": a relative or friend named in a clause is who the clause is about
@@ -185,6 +159,9 @@ class Rule:
     support: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     own: bool = False  # only the writer's own history counts (see RELATIVE)
+    # ConText's historical and resolved modifiers apply (bot/safety/context.py). Not to
+    # crisis words: "i've thought of killing myself, my counsellor asked last year" is now.
+    past: bool = True
     _compiled: tuple[list[re.Pattern[str]], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -206,7 +183,7 @@ class Rule:
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("crisis", "suicide or self-harm", (_CRISIS,)),
+    Rule("crisis", "suicide or self-harm", (_CRISIS,), past=False),
     Rule("emergency", "saddle numbness", (_NUMB, _SADDLE), exclude=(r"saddle sore", PASSES)),
     Rule("emergency", "bladder or bowel control", (_CONTROL,)),
     Rule(
@@ -237,9 +214,9 @@ RULES: tuple[Rule, ...] = (
         "fever and very unwell",
         (_FEVER, _UNWELL),
         (_PAIN_CONTEXT,),
-        exclude=(_FEVER_GONE,),
+        exclude=(FEVER_GONE,),
     ),
-    Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,), exclude=(_FEVER_GONE,)),
+    Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,), exclude=(FEVER_GONE,)),
     Rule(
         "urgent",
         "back pain with a history of cancer",

@@ -4,9 +4,8 @@ The message is first folded (:mod:`bot.safety.text`: Unicode tricks and look-ali
 undone). Then layers, so that one catches what another misses:
 
 1. reviewed English rules over normalised text with negation scopes ("no fever" is not a
-   fever) and ConText-style contexts (an injury already assessed or long ago, numbness that
-   passes within minutes), read with the recent turns so a red flag split across messages
-   is caught;
+   fever) and ConText's modifiers (:mod:`bot.safety.context`), read with the recent turns
+   so a red flag split across messages is caught;
 2. reviewed Spanish and Chinese patterns (:mod:`bot.safety.rules_i18n`);
 3. a classifier trained on real people's wording that reads the whole message and each
    sentence, so a red flag in sentence four of six counts: by default a copy of the model
@@ -192,18 +191,22 @@ def _rule_flags(read: _Reading, history: Sequence[str], language: Language) -> l
     """Flags from the reviewed English rules (with recent turns) and the es/zh patterns."""
     earlier = [c for h in history[-4:] for c in clauses(normalise(fold(h)))]
     current = " . ".join(affirmed(c) for c in read.parts)
-    # An event is read without what is past, hypothetical or resolved (ConText's modifiers).
-    events = " . ".join(unsettled(affirmed(c)) for c in read.parts)
-    events_context = " . ".join(unsettled(affirmed(c)) for c in earlier)
-    # A risk factor is the writer's own history: read without what is said of a relative
-    # (ConText's experiencer scope, ended by "i"), its history kept.
-    own = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in read.parts)
-    own_context = " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in earlier)
+
+    @lru_cache(maxsize=8)
+    def texts(parts: tuple[str, ...], own: bool, past: bool) -> str:
+        # A risk factor is the writer's own history: read without what is said of a relative
+        # (ConText's experiencer, ended by "i"), its history kept. An event is read without
+        # what is hypothetical, past or resolved (ConText's modifiers; crisis: hypothetical).
+        if own:
+            return " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in parts)
+        return " . ".join(unsettled(affirmed(c), past) for c in parts)
+
     found = []
     for rule in RULES:
         if rule.excluded(current):
             continue
-        text, conversation = (own, own_context) if rule.own else (events, events_context)
+        text = texts(read.parts, rule.own, rule.past)
+        conversation = texts(tuple(earlier), rule.own, rule.past)
         if rule.matches(text, f"{conversation} . {text}"):
             found.append(Flag(rule.kind, rule.name, "rule"))
     foreign = rules_i18n.match(read.folded, language)

@@ -78,3 +78,23 @@ def test_signs_of_a_stroke_are_an_emergency(message: str, kinds: set[str]) -> No
 )
 def test_a_failing_nerve_in_plain_words(message: str, kinds: set[str]) -> None:
     assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # Crisis said with a negation word is still crisis...
+        ("honestly my life is not worth living with this neck", {"crisis"}),
+        ("the kids would be happier without me, my back is wrecked", {"crisis"}),
+        ("i don't think i want to carry on, three years of sciatica", {"crisis"}),
+        ("can't picture myself a year from now with this pain", {"crisis"}),
+        # ...and a past crisis is read, whatever the modifiers (a clinician asks about it)...
+        ("i've had thoughts of ending my life, my gp asked me the same last month", {"crisis"}),
+        # ...while a denial, a trip and a good night's sleep are not.
+        ("i am not suicidal, just sore and fed up", set()),
+        ("i don't want to go on the ski trip with my bad back", set()),
+        ("didn't wake up at all last night, slept great after the session", set()),
+    ],
+)
+def test_crisis_said_with_a_negation(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
