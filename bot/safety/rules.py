@@ -83,7 +83,11 @@ _STROKE = (
     r"speech (\w+ ){0,2}(garbled|slurred)|"
     r"worst headache of (my|his|her|their) life|thunderclap headache)"
 )
-_FEVER = r"(fever\w*|(high |a )temperature|temperature of \d+|running a temp\w*)"
+_FEVER = (
+    r"(fever\w*|(high |a )temperature|temp(erature)? of \d+|running a temp\w*|"
+    r"1\d\d(\.\d)? ?(f |degrees )?(temp|fever)|(38|39|40)(\.\d)? ?(c|degrees)\b)"
+)
+_CHILLS = r"(chills|shiver\w*|rigors|night sweats|sweat\w* at night|drenching sweats)"
 _UNWELL = (
     r"((very|really|extremely|so|terribly) (unwell|sick|ill)|feel\w* (awful|terrible|horrible|"
     r"like death)|chills|rigors|shaking|shivering|confus\w*|stiff neck|cannot get out of bed)"
@@ -217,6 +221,22 @@ RULES: tuple[Rule, ...] = (
         exclude=(FEVER_GONE,),
     ),
     Rule("urgent", "back pain with fever", (_FEVER,), (_PAIN_CONTEXT,), exclude=(FEVER_GONE,)),
+    Rule("urgent", "back pain with chills or night sweats", (_CHILLS,), (_PAIN_CONTEXT,)),
+    Rule(
+        "urgent",
+        "back pain with thin bones",
+        (r"(osteoporo\w*|osteopeni\w*|(thin|brittle|weak) bones)",),
+        (_PAIN_CONTEXT,),
+        own=True,
+    ),
+    Rule(
+        "urgent",
+        "a hot swollen calf",
+        (
+            r"((calf|calves) (\w+ ){0,8}(swollen|swelling|puffy) (\w+ ){0,3}(warm|hot|red)|"
+            r"(warm|hot|red) (\w+ ){0,3}(swollen|swelling|puffy) (\w+ ){0,3}(calf|calves))",
+        ),
+    ),
     Rule(
         "urgent",
         "back pain with a history of cancer",
@@ -241,7 +261,10 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "urgent",
         "back pain with intravenous drug use",
-        (r"(inject\w* (\w+ ){0,2}(drugs|heroin|meth)|iv drugs?|intravenous drugs?|shoot\w* up)",),
+        (
+            r"(inject\w* (\w+ ){0,2}(drugs|heroin|meth|fentanyl)|iv drugs?|intravenous drugs?|"
+            r"shoot\w* up|(iv|heroin|fentanyl|meth|drug) users?)",
+        ),
         (_PAIN_CONTEXT,),
         own=True,
     ),
@@ -250,7 +273,8 @@ RULES: tuple[Rule, ...] = (
         "back pain with a weakened immune system",
         (
             r"((weak|weakened|low|compromised|suppressed) immune|immunocompromised|"
-            r"immunosuppress\w*|long.term steroids|hiv|organ transplant)",
+            r"immunosuppress\w*|long.term steroids|hiv|transplant|(on|taking|take) (\w+ ){0,2}"
+            r"(steroids|prednis\w*|dexamethasone)|(steroids|prednis\w*) for (years|months))",
         ),
         (_PAIN_CONTEXT,),
         own=True,
@@ -268,10 +292,9 @@ RULES: tuple[Rule, ...] = (
 
 # The safety terms typos are snapped to (bot/safety/reading.py).
 _KEY_TERMS = (
-    "numb numbness tingling groin genitals genital buttock buttocks thighs saddle bladder "
-    "bowel bowels urinate urine incontinence control weakness weaker legs paralysed "
-    "paralyzed fever feverish chills chest suicide suicidal myself accident emergency "
-    "cancer inject immune unexplained weight worse worsening unable cannot collision "
-    "crashed kill overdose unresponsive "
+    "numb numbness tingling groin genitals genital buttock buttocks thighs saddle bladder bowel "
+    "bowels urinate urine incontinence control weakness weaker legs paralysed paralyzed fever "
+    "feverish chills chest suicide suicidal myself accident emergency cancer inject immune "
+    "unexplained weight worse worsening unable cannot collision crashed kill overdose unresponsive "
 )
 KEY_TERMS: frozenset[str] = frozenset(_KEY_TERMS.split())

@@ -98,3 +98,22 @@ def test_a_failing_nerve_in_plain_words(message: str, kinds: set[str]) -> None:
 )
 def test_crisis_said_with_a_negation(message: str, kinds: set[str]) -> None:
     assert SafetyTriage.rule_kinds(message) == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        # Urgent signs in the words people use: steroids, thin bones, chills, a fever in
+        # degrees...
+        ("on prednisone for my asthma and my back went when i bent down", {"urgent"}),
+        ("i have osteopenia and jarred my back missing a step", {"urgent"}),
+        ("back ache for a week and night sweats, can i come in?", {"urgent"}),
+        ("lower back sore and a 102 temp since yesterday", {"urgent"}),
+        ("my calf is swollen and hot since the long drive, can you needle it?", {"urgent"}),
+        # ...and the same words without the sign.
+        ("my mum had osteoporosis, i'm 30 and want to keep my back strong", set()),
+        ("my dad's on steroids for his lungs, i'm the one with the stiff back", set()),
+    ],
+)
+def test_urgent_signs_in_everyday_words(message: str, kinds: set[str]) -> None:
+    assert SafetyTriage.rule_kinds(message) == kinds
