@@ -186,6 +186,12 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # over-triage: emergency, urgent and care at 0.85 gave 0.918 / 0.928 (0.059), 0.8 0.930 /
 # 0.940 (0.061), 0.7 0.953 / 0.964 (0.068), 0.6 0.971 / 0.970 (0.079); crisis 0.954 at
 # 0.85, 0.961 at 0.8; the one-reading bar (0.85-0.95) moved crisis by two messages only.
+# Re-checked the same way after rounds 9-10 of the dataset (3,606 messages) and the rules'
+# ConText modifiers and new signs, in-sample on the dev part: emergency, urgent and care at
+# 0.6 sent 0.970 of emergencies and 0.963 of urgent cases to care (harmless flagged 0.118),
+# 0.7 0.968 / 0.955 (0.092), 0.8 0.964 / 0.942 (0.078): 0.7 is still the highest bar
+# giving each 0.95. Crisis at 0.85 caught 1.000 of crisis messages; 0.95 caught 0.989
+# (harmless flagged 0.087): kept at 0.85, since the aim for crisis is every message.
 TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "care": 0.7}
 # A one-sentence message has a single reading: it keeps the earlier 0.95 (model 3: 0.97 on
 # dev moved nothing but 3 crises lost, and cost our own set an urgent case). Out of fold no dev
