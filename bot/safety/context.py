@@ -56,7 +56,8 @@ _HISTORICAL = (
     r"(fully|completely) (recovered|healed)",
 )
 _HYPOTHETICAL = (
-    r"what (are|is) (the |some )?(\w+ )?(signs?|symptoms?|red flags?)|"
+    r"(what|which) (are|is) (the |some )?(\w+ )?(signs?|symptoms?|red flags?)|"
+    r"(what|which) (signs?|symptoms?) (\w+ ){0,6}(mean|need|should)|"
     r"(warning signs?|red flags?) (of|that|to|for)|(signs?|symptoms?) to (watch|look) for",
     r"if (i|you|someone|they|he|she|it) (ever|ever get|ever have|do|does) ",
     r"watch (out )?for|look out for|keep an eye out",
