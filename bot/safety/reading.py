@@ -12,7 +12,6 @@ from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
-from wordfreq import zipf_frequency
 
 from bot import tuning
 from bot.safety.rules import KEY_TERMS
@@ -96,6 +95,8 @@ _SYMPTOM_REWRITES = [
     (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),
     (r"\bno (reason|point) (to|in) (live|living|go on|going on)", "want to die"),
 ]
+# Everyday words rarer than the small word list (see _zipf) one letter from a safety term.
+_EVERYDAY = frozenset({"overdone", "overdid"})
 _NEGATION = re.compile(
     r"\b(no|not|never|without|denies|deny|none|neither|nor|free of|negative for)\b"
 )
@@ -147,7 +148,7 @@ def _fix_typo(word: str) -> str:
     """Snap a misspelt safety term ("grion", "bladdr") to the term; leave other words."""
     # A word of everyday English is no typo: "cancel" is not "cancer", "overdone" not
     # "overdose", "kills" (the commute kills me) not "kill", "leg" not "legs".
-    if len(word) < 3 or word in KEY_TERMS or zipf_frequency(word, "en") >= tuning.REAL_WORD_ZIPF:
+    if len(word) < 3 or word in KEY_TERMS | _EVERYDAY or _zipf(word) >= tuning.REAL_WORD_ZIPF:
         return word
     # One edit (a swap counts as one) for short words, two for long ones; the first letter
     # must match so that "ladder" never becomes "bladder".
@@ -160,3 +161,11 @@ def _fix_typo(word: str) -> str:
         word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=allowed
     )
     return str(match[0]) if match else word
+
+
+def _zipf(word: str) -> float:
+    # The small word list (words seen at least once per million), which the answerer holds
+    # already: the large one would add 50 MB to the server for a handful of rarer words.
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, "en", wordlist="small"))
