@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot import tuning
 from bot.patterns import capped, linear
+from bot.words import zipf
 
 if TYPE_CHECKING:
     from bot.patterns import Pattern
@@ -212,13 +213,7 @@ def _run(text: str, words: list[str]) -> str:
             runs[-1].append(token.group(0))
         elif runs[-1]:
             runs.append([])
-    return " ".join(min((r for r in runs if r), key=lambda run: min(map(_zipf, run))))
-
-
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return float(zipf_frequency(word.lower(), "en", wordlist="small"))
+    return " ".join(min((r for r in runs if r), key=lambda run: min(zipf(w.lower()) for w in run)))
 
 
 def _filler(word: str) -> bool:

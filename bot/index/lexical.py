@@ -12,6 +12,7 @@ import Stemmer
 
 from bot import tuning
 from bot.index.vocabulary import Vocabulary
+from bot.words import zipf
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 
@@ -77,12 +78,7 @@ _CHAT_CONTRACTIONS = frozenset(
 @lru_cache(maxsize=8192)
 def _common(word: str) -> bool:
     """Whether ``word`` is an everyday English word ("friend", "question", "need")."""
-    from wordfreq import zipf_frequency
-
-    # The small list (every word used at least once per million) decides the threshold, far
-    # above its floor, exactly as the large one does, in a tenth of the memory (~30 MB less).
-    common = zipf_frequency(word, "en", wordlist="small") >= tuning.COMMON_WORD_ZIPF
-    return word in _CHAT_CONTRACTIONS or common
+    return word in _CHAT_CONTRACTIONS or zipf(word) >= tuning.COMMON_WORD_ZIPF
 
 
 def terms(text: str) -> list[str]:

@@ -8,13 +8,17 @@ rewritten first; then NegEx-style scopes blank the words a negation cue governs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot import tuning
-from bot.safety.rules import KEY_TERMS
+from bot.safety.context import unsettled
+from bot.safety.drugs import mark_medicines
+from bot.safety.rules import KEY_TERMS, MEDICINE, RELATIVE
+from bot.words import zipf
 
 _CONTRACTIONS = [
     (r"\bcan'?t\b|\bcan not\b", "cannot"),
@@ -95,7 +99,7 @@ _SYMPTOM_REWRITES = [
     (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),
     (r"\bno (reason|point) (to|in) (live|living|go on|going on)", "want to die"),
 ]
-# Everyday words rarer than the small word list (see _zipf) one letter from a safety term.
+# Everyday words rarer than the small word list (bot/words.py) one letter from a safety term.
 _EVERYDAY = frozenset({"overdone", "overdid"})
 _NEGATION = re.compile(
     r"\b(no|not|never|without|denies|deny|none|neither|nor|free of|negative for)\b"
@@ -105,7 +109,8 @@ _CLAUSE_SPLIT = re.compile(
     r"[.!?;\n]+|,\s*(?=but|however|although|though|except|yet)|\b(?:but|however|although|"
     r"though|except|yet|and then|also)\b"
 )
-# Someone else is the patient: the reply then asks the helper to call for them.
+# What is said of a relative, until the writer speaks of themselves ("i").
+_RELATIVE = re.compile(rf"{RELATIVE}.*?(?=\bi\b|$)")
 
 
 def normalise(text: str) -> str:
@@ -148,7 +153,7 @@ def _fix_typo(word: str) -> str:
     """Snap a misspelt safety term ("grion", "bladdr") to the term; leave other words."""
     # A word of everyday English is no typo: "cancel" is not "cancer", "overdone" not
     # "overdose", "kills" (the commute kills me) not "kill", "leg" not "legs".
-    if len(word) < 3 or word in KEY_TERMS | _EVERYDAY or _zipf(word) >= tuning.REAL_WORD_ZIPF:
+    if len(word) < 3 or word in KEY_TERMS | _EVERYDAY or zipf(word) >= tuning.REAL_WORD_ZIPF:
         return word
     # One edit (a swap counts as one) for short words, two for long ones; the first letter
     # must match so that "ladder" never becomes "bladder".
@@ -163,9 +168,17 @@ def _fix_typo(word: str) -> str:
     return str(match[0]) if match else word
 
 
-def _zipf(word: str) -> float:
-    # The small word list (words seen at least once per million), which the answerer holds
-    # already: the large one would add 50 MB to the server for a handful of rarer words.
-    from wordfreq import zipf_frequency
+def rules_text(parts: Sequence[str], own: bool, past: bool) -> str:
+    """Clauses as a rule reads them, negated words blanked. A risk factor is the writer's own
+    history: read without what is said of a relative (ConText's experiencer, ended by "i"),
+    its history kept. An event is read without what is hypothetical, past or resolved
+    (ConText's modifiers; crisis words: hypothetical only)."""
+    if own:
+        return " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in parts)
+    return " . ".join(unsettled(affirmed(c), past) for c in parts)
 
-    return float(zipf_frequency(word, "en", wordlist="small"))
+
+def rule_parts(folded: str) -> list[str]:
+    """Normalised clauses of folded text, each named medicine marked, so that "saving up my
+    gabapentin" is stockpiling as "saving up my pills" is."""
+    return [mark_medicines(c, MEDICINE) for c in clauses(normalise(folded))]

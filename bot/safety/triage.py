@@ -31,13 +31,11 @@ import numpy as np
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
-from bot.safety.context import unsettled
 from bot.safety.dataset import Score
-from bot.safety.drugs import mark_medicines
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
-from bot.safety.reading import affirmed, clauses, is_negated, normalise
-from bot.safety.rules import MEDICINE, RELATIVE, RULES, TriageKind
+from bot.safety.reading import affirmed, is_negated, rule_parts, rules_text
+from bot.safety.rules import RELATIVE, RULES, TriageKind
 from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
 
@@ -47,7 +45,6 @@ _SOMEONE_ELSE = re.compile(
     r"|\b(mi|mis) (padre|madre|papa|mama|esposo|esposa|hijo|hija|hermano|hermana|abuel\w|amig\w)\b"
     r"|(我|我的)(爸|妈|媽|父亲|父親|母亲|母親|丈夫|老公|妻子|老婆|儿子|兒子|女儿|女兒|朋友|奶奶|爷爷|爺爺)"
 )
-_RELATIVE = re.compile(rf"{RELATIVE}.*?(?=\bi\b|$)")
 _RANK: dict[TriageKind, int] = {"crisis": 3, "emergency": 2, "urgent": 1}
 
 
@@ -189,30 +186,25 @@ class SafetyTriage:
 
 def _rule_flags(read: _Reading, history: Sequence[str], language: Language) -> list[Flag]:
     """Flags from the reviewed English rules (with recent turns) and the es/zh patterns."""
-    earlier = [c for h in history[-4:] for c in clauses(normalise(fold(h)))]
+    earlier = tuple(c for h in history[-4:] for c in rule_parts(fold(h)))
     current = " . ".join(affirmed(c) for c in read.parts)
-
-    @lru_cache(maxsize=8)
-    def texts(parts: tuple[str, ...], own: bool, past: bool) -> str:
-        # A risk factor is the writer's own history: read without what is said of a relative
-        # (ConText's experiencer, ended by "i"), its history kept. An event is read without
-        # what is hypothetical, past or resolved (ConText's modifiers; crisis: hypothetical).
-        if own:
-            return " . ".join(affirmed(_RELATIVE.sub(" ", c)) for c in parts)
-        return " . ".join(unsettled(affirmed(c), past) for c in parts)
-
+    text = {reads: rules_text(read.parts, *reads) for reads in _READINGS}
+    said = {reads: rules_text(earlier, *reads) for reads in _READINGS}
     found = []
     for rule in RULES:
         if rule.excluded(current):
             continue
-        text = texts(read.parts, rule.own, rule.past)
-        conversation = texts(tuple(earlier), rule.own, rule.past)
-        if rule.matches(text, f"{conversation} . {text}"):
+        reads = (rule.own, rule.past)
+        if rule.matches(text[reads], f"{said[reads]} . {text[reads]}"):
             found.append(Flag(rule.kind, rule.name, "rule"))
     foreign = rules_i18n.match(read.folded, language)
     if foreign is not None:
         found.append(Flag(foreign[0], f"pattern: {foreign[1][:40]}", "rule"))
     return found
+
+
+# The ways the rules read a message: (the writer's own history, ConText's past and resolved).
+_READINGS = {(rule.own, rule.past) for rule in RULES}
 
 
 @dataclass(frozen=True)
@@ -229,8 +221,7 @@ class _Reading:
 def _read(message: str) -> _Reading:
     """Prepared once per message: the chat batch and the triage itself both need it."""
     folded = fold(message)
-    # A named medicine is marked, so "saving up my gabapentin" is stockpiling as pills are.
-    parts = [mark_medicines(c, MEDICINE) for c in clauses(normalise(folded))]
+    parts = rule_parts(folded)
     found = [c for c in parts if not is_negated(c) and len(c.split()) >= 2]
     if len(found) > tuning.SAFETY_MAX_CLAUSES:
         # Embedding ~250 clauses costs seconds; sample evenly (the rules read them all).
