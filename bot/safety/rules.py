@@ -59,7 +59,8 @@ _TRAUMA = (
     r"(was|were|been) in (a|an) (\w+ ){0,2}(accident|crash|collision|wreck)|"
     r"(got|was|been) (rear.ended|hit|knocked down|run over)|"
     r"had (a|an) (\w+ ){0,2}(fall|accident|crash|collision|wreck)|"
-    r"(after|since) (a|the|my|that) (\w+ ){0,2}(fall|accident|crash|collision|wreck|injury)|"
+    # A fall or a crash, not any "injury" ("since my back injury" is often a lifting strain).
+    r"(after|since) (a|the|my|that) (\w+ ){0,2}(fall|accident|crash|collision|wreck)|"
     r"fell (off|from|down|on)|hit by (a|an) (car|truck|bike|vehicle))"
 )
 _BACK = r"(back|spine|spinal|neck|tailbone|lumbar)"
@@ -104,7 +105,9 @@ _CRISIS = (
     # affairs in order, saying goodbye, wishing for death passively.
     r"(looking|look|looked|googl\w*|research\w*|reading|searching|search) (\w+ ){0,3}ways "
     r"(out|to die|to end)|ways to (die|end it|kill)|"
-    r"(stockpil\w*|sav(e|ed|ing)|hoard\w*|collect\w*|keep\w*) (\w+ ){0,4}(pills|meds|medications?|"
+    # "keep" as hoarding ("keeping my old pills"), not as going on ("keep popping pills").
+    r"(stockpil\w*|sav(e|ed|ing)|hoard\w*|collect\w*|keep\w*(?! (on )?\w+ing\b)) (\w+ ){0,4}"
+    r"(pills|meds|medications?|"
     r"tablets|sleeping pills|painkillers)|"
     # Any medicine the drug dictionary names (bot/safety/drugs.py), marked by MEDICINE.
     rf"(stockpil\w*|sav(e|ed|ing)|hoard\w*|stash\w*) (\w+ ){{0,5}}{MEDICINE}|"

@@ -17,7 +17,9 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"suicid",
         r"matarme",
         r"quitarme la vida",
-        r"quiero morir",
+        # "me quiero morir de la verguenza" is an idiom (NegEx's pseudo-triggers), not a wish.
+        r"quiero morir(me)?(?! de (la |el )?(verguenza|pena|risa|hambre|sueno|calor|frio|"
+        r"aburrimiento|nervios|ganas|envidia))",
         r"(no quiero|ya no quiero) (seguir )?(vivir|viviendo|estar aqui)",
         r"acabar con (mi vida|todo)",
         r"(hacerme|me hago) dano",
@@ -120,6 +122,19 @@ _COMPILED: dict[str, list[tuple[TriageKind, re.Pattern[str]]]] = {
 _ZH_NEGATION = re.compile(r"(没有|沒有|没|沒|无|無|冇|不是|并不|並不)$")
 _ES_LONG_AGO = re.compile(r"\bhace (\w+ ){0,2}(anos|meses)\b")
 _ES_TERMINATION = re.compile(r"[.!?;]|\b(?:pero|aunque|ahora|hoy|esta semana|desde ayer)\b")
+# ConText's resolved modifier: a finding that passes by itself ("se me duerme la pierna en la
+# troca, pero se quita al caminar"; "屁股麻麻的,站起来走一走就好了") is no red flag. Read to
+# the end of the sentence, past "pero".
+# Someone's hope or belief that it will pass ("他说躺两天就好") is no resolution.
+_BELIEF = re.compile(r"(说|說|觉得|覺得|以为|以為|希望|应该|應該|可能|dice que|cree que|espera)[^,，]*$")
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
+_PASSES = {
+    # "se le pasa a la espalda" is pain spreading, not passing.
+    "es": re.compile(
+        r"\bse (me |le |te )?(quita|quito|pasa|paso)\b(?! (a|al|hacia|para|por)\b)|\bdesaparece\b"
+    ),
+    "zh": re.compile(r"就好了|就好|就没事|就沒事|就消失|就不麻|自己好了|(恢复|恢復)正常"),
+}
 
 
 def match(folded: str, language: str) -> tuple[TriageKind, str] | None:
@@ -140,6 +155,10 @@ def _affirmed(folded: str, hit: re.Match[str], kind: TriageKind, language: str) 
     """Whether a match is a current finding: not negated, and a physical one not long ago."""
     if kind == "crisis":
         return True
+    sentence = _SENTENCE_END.split(folded[hit.start() :], maxsplit=1)[0]
+    passes = _PASSES[language].search(sentence)
+    if passes and not _BELIEF.search(sentence[: passes.start()]):
+        return False
     if language == "zh":
         return not _ZH_NEGATION.search(folded[max(0, hit.start() - 2) : hit.start()])
     # The clause of the finding: ConText's scope ends at a turn or at the present.

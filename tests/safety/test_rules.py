@@ -42,6 +42,12 @@ def test_a_real_word_is_kept_and_a_typo_is_fixed() -> None:
         # Taking a named medicine as prescribed is no sign.
         ("i take gabapentin for my sciatica, can i still have acupuncture?", set()),
         ("i'm not going to be here next week, can i move my appointment?", set()),
+        # "Keep" as going on is no hoarding; "keeping" pills aside is.
+        ("my dad just keeps taking his pain pills and ignores his back", set()),
+        ("i keep all my old pain pills in a shoebox, just in case", {"crisis"}),
+        # An injury is not a fall or a crash: the emergency rule needs the mechanism.
+        ("since my back injury at the gym i sleep badly, can acupuncture help?", set()),
+        ("since the fall off the ladder my back has been killing me", {"emergency"}),
     ],
 )
 def test_crisis_signs_in_other_words_and_named_medicines(message: str, kinds: set[str]) -> None:

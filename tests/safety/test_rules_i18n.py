@@ -30,6 +30,12 @@ from bot.safety.triage import SafetyTriage
         ("背部酸痛,没有胸闷,可以针灸吗", set()),
         ("me cai de la escalera hace dos anos y todo salio bien, me duele al hacer frio", set()),
         ("hace anos tuve dolor en el pecho, ahora solo la espalda tensa", set()),
+        # Numbness that passes by itself, and an idiom of embarrassment: no red flag...
+        ("开车久了大腿内侧麻木,下车活动一下就好了", set()),
+        ("me quiero morir de la pena, olvide mi cita de ayer", set()),
+        # ...but pain that moves on, or a hope that it will pass, still counts.
+        ("tengo presion en el pecho que se me pasa al brazo", {"emergency"}),
+        ("我爸腰痛,今天尿不出来,他说睡一觉就好", {"emergency"}),
         # A turn to the present ends the past: this week's weak legs count.
         ("dolor de espalda de hace anos pero hoy tengo las dos piernas debiles", {"emergency"}),
     ],
