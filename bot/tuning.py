@@ -200,6 +200,10 @@ TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "car
 # on our own set (tests/data/safety_cases.yaml) short plain questions did ("Could this be
 # sciatica?" 0.9-0.95 emergency, "Why does my lower back keep hurting?" urgent).
 TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
+# A message of several sentences that the fine-tuned model reads whole (up to its 128 tokens)
+# as harmless with this probability ("none") loses the classifier's care or crisis flag
+# (bot/safety/triage._classified); the rules' flags and the safety nets stay. 1.01 is off.
+WHOLE_STORY_CLEARS: Final = {"care": 1.01, "crisis": 1.01}
 # The safety nets read the peak (one unit is enough for a line of advice): with flags from
 # the agreed reading, out of fold, 0.981 of dev emergencies reached care or the net and
 # 0.908 of crisis messages the crisis reply or the 988 line, for 0.208 / 0.041 of harmless
@@ -236,6 +240,9 @@ SAFETY_MAX_CLAUSES: Final = 24
 # Sentences of one message the triage classifier scores (besides the whole message), evenly
 # spread over the message; a 2,000-character message rarely has more.
 TRIAGE_MAX_UNITS: Final = 32
+# Tokens the fine-tuned triage model reads of one text (its training length): a longer
+# message is cut, and is read in full through its sentences and runs.
+TRIAGE_MAX_TOKENS: Final = 128
 # Sentences read together as one more unit at triage (bot/safety/classifier.units), in
 # stories of more sentences than this. Picked on out-of-fold dev scores (the fine-tuned
 # model of each fold; training reads single sentences either way): see TUNED_THRESHOLDS.

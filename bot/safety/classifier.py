@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,7 @@ class TriageModel:
         names: tuple[Score, ...] = (*LABELS, "care")
         if len(vectors) == 0:
             nothing: dict[Score, float] = dict.fromkeys(names, 0.0)
-            return Reading(nothing, dict(nothing), 0)
+            return Reading(nothing, dict(nothing), 0, dict(nothing))
         probabilities = self.probabilities(vectors)
         columns = np.column_stack([probabilities, probabilities[:, _CARE].sum(axis=1)])
         ranked = -np.sort(-columns, axis=0)
@@ -75,6 +75,7 @@ class TriageModel:
             {name: float(ranked[0, i]) for i, name in enumerate(names)},
             {name: float(agreed[i]) for i, name in enumerate(names)},
             len(vectors),
+            {name: float(columns[0, i]) for i, name in enumerate(names)},
         )
 
 
@@ -88,11 +89,16 @@ class Reading:
     alarming once: out of fold on the dev part, flags from ``agreed`` caught more at the
     same over-triage (see ``TUNED_THRESHOLDS``), and the safety nets stay on ``peak``. A
     one-unit message has a single reading, which then must be surer on its own.
+
+    ``whole`` is the reading of the whole text (the first unit); ``whole_read`` says whether
+    the model read it to its end rather than cut at its 128 tokens.
     """
 
     peak: dict[Score, float]
     agreed: dict[Score, float]
     units: int
+    whole: dict[Score, float]
+    whole_read: bool = False
 
 
 def units(message: str, folded: str | None = None, windows: bool = False) -> list[str]:
@@ -256,10 +262,20 @@ class TunedClassifier:
         self.embedder = embedder
         with np.load(folder / "head.npz") as saved:
             self.head = TriageModel(saved["coef"], saved["intercept"])
+        from tokenizers import Tokenizer
+
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.no_truncation()
+        self._tokenizer.no_padding()
 
     def read(self, texts: Sequence[str], embedder: Embedder | None = None) -> Reading:
         """The message's scores per label over its units (:class:`Reading`).
 
         ``embedder`` may serve this model's vectors already computed for the request.
         """
-        return self.head.read((embedder or self.embedder).embed(texts))
+        found = self.head.read((embedder or self.embedder).embed(texts))
+        return replace(found, whole_read=bool(texts) and self.reads_whole(texts[0]))
+
+    def reads_whole(self, text: str) -> bool:
+        """Whether the model reads ``text`` to its end (it cuts at its 128 tokens)."""
+        return len(self._tokenizer.encode(text).ids) <= tuning.TRIAGE_MAX_TOKENS

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 from filelock import FileLock
 
+from bot import tuning
 from bot.config import Settings
 from bot.embedding import Embedder, model_dimension
 from bot.onnx_embedding import OnnxEmbedder, ensure_onnx_model
@@ -49,7 +50,6 @@ FROZEN_LAYERS = 3
 EPOCHS = 3
 LEARNING_RATE = 3e-5  # the transformer's; the head learns at 1e-3
 BATCH = 16
-MAX_TOKENS = 128  # whole messages past this are also read sentence by sentence
 _SCALE = 10.0  # logits from unit-length vectors need a temperature to reach 0 or 1
 
 
@@ -101,7 +101,8 @@ def examples(
     messages: Sequence[dataset.Message], picker: Embedder, base_path: str
 ) -> tuple[list[str], list[int]]:
     """What the model learns from ``messages``: every unit triage reads (the runs too), a
-    whole story only when it fits in :data:`MAX_TOKENS` (:func:`classifier.pick_units`)."""
+    whole story only when it fits in :data:`~bot.tuning.TRIAGE_MAX_TOKENS`
+    (:func:`classifier.pick_units`)."""
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(Path(base_path) / "tokenizer.json"))
@@ -109,7 +110,7 @@ def examples(
     tokenizer.no_padding()
 
     def fits(text: str) -> bool:
-        return len(tokenizer.encode(text).ids) <= MAX_TOKENS
+        return len(tokenizer.encode(text).ids) <= tuning.TRIAGE_MAX_TOKENS
 
     return pick_units(messages, picker, windows=True, fits=fits)
 
@@ -140,7 +141,7 @@ def train(
     torch.manual_seed(0)
     model: Any = SentenceTransformer(base_path, device="cpu")
     texts, labels = examples
-    model.max_seq_length = MAX_TOKENS
+    model.max_seq_length = tuning.TRIAGE_MAX_TOKENS
     for name, parameter in model.named_parameters():
         frozen = any(f"layer.{k}." in name for k in range(recipe.frozen_layers))
         parameter.requires_grad = not (frozen or "embeddings" in name)

@@ -42,7 +42,9 @@ _LEGS = (
     r"((weak\w*|numb\w*|paraly\w*|giving way|give way|gave way|buckl\w*|cannot (move|feel|lift))"
     r" (\w+ ){0,4}both (of my )?(legs|feet)|both (of my )?(legs|feet) (\w+ ){0,3}(weak\w*|numb\w*|"
     r"giving way|gave way|dead|buckl\w*|tingl\w*|buzz\w*)|legs (are|feel|went|keep) (\w+ ){0,2}"
-    r"(weak|numb|dead|giving way|like jelly|like rubber))"
+    r"(weak|numb|dead|giving way|like jelly|like rubber)|"
+    # "My legs" is both legs: "i cannot feel my legs", "he cannot move his legs".
+    r"(cannot|unable to) (move|feel|lift|stand on) (my|his|her|their|your) (legs|feet)\b)"
 )
 _WORSENING = (
     r"((weak\w*|numb\w*) (\w+ ){0,5}(getting|gets|got|growing|becoming|spreading) (worse|weaker|"

@@ -125,8 +125,6 @@ _ES_TERMINATION = re.compile(r"[.!?;]|\b(?:pero|aunque|ahora|hoy|esta semana|des
 # ConText's resolved modifier: a finding that passes by itself ("se me duerme la pierna en la
 # troca, pero se quita al caminar"; "屁股麻麻的,站起来走一走就好了") is no red flag. Read to
 # the end of the sentence, past "pero".
-# Someone's hope or belief that it will pass ("他说躺两天就好") is no resolution.
-_BELIEF = re.compile(r"(说|說|觉得|覺得|以为|以為|希望|应该|應該|可能|dice que|cree que|espera)[^,，]*$")
 _SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
 _PASSES = {
     # "se le pasa a la espalda" is pain spreading, not passing.
@@ -135,6 +133,10 @@ _PASSES = {
     ),
     "zh": re.compile(r"就好了|就好|就没事|就沒事|就消失|就不麻|自己好了|(恢复|恢復)正常"),
 }
+# Someone's hope or belief that it will pass ("他说躺两天就好") is no resolution.
+_BELIEF = re.compile(
+    r"(说|說|觉得|覺得|以为|以為|希望|应该|應該|可能|dice que|cree que|espera)[^,，]*$"
+)
 
 
 def match(folded: str, language: str) -> tuple[TriageKind, str] | None:

@@ -288,4 +288,15 @@ def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
     if scores["care"] >= thresholds["care"] and not found:
         likelier: TriageKind = "emergency" if scores["emergency"] > scores["urgent"] else "urgent"
         found.append(Flag(likelier, f"classifier care {scores['care']:.2f}", "classifier"))
+    if tuned and reading.units > 1 and reading.whole_read:
+        # The whole story, read to its end, outweighs one sentence that sounds alarming alone
+        # ("never had back trouble before this" in a question about lifting a toddler): the
+        # model learnt whole messages with their labels, and a red flag is rarely one that
+        # its own story reads as harmless. Such a message keeps the safety nets (the peak).
+        clear = reading.whole["none"]
+        found = [f for f in found if clear < tuning.WHOLE_STORY_CLEARS[_SCORE[f.kind]]]
     return found
+
+
+# Which of the whole story's clearances a flag of each kind needs.
+_SCORE: dict[TriageKind, str] = {"crisis": "crisis", "emergency": "care", "urgent": "care"}

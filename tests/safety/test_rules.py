@@ -77,6 +77,8 @@ def test_signs_of_a_stroke_are_an_emergency(message: str, kinds: set[str]) -> No
         ("my dad's legs won't hold him today and he wet himself, bad back", {"emergency"}),
         ("the tingling has crept up from my toes to my knees, mid back ache", {"emergency"}),
         ("i need to wee all the time but only a few drops come out, back pain", {"emergency"}),
+        # "My legs" is both legs.
+        ("she slipped on the ice and now she can't move her legs", {"emergency"}),
         # Ordinary feet and bladders: no flag.
         ("my feet ache after a long shift on the ward, lower back too", set()),
         ("i need to wee a lot at night since the baby, back is sore", set()),

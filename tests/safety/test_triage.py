@@ -317,7 +317,8 @@ class _FixedScores:
         self.found["none"] = max(0.0, 1.0 - care - crisis)
 
     def read(self, texts: Sequence[str], *rest: object) -> Reading:
-        return Reading(dict(self.found), dict(self.found), len(texts))  # type: ignore[arg-type]
+        found = dict(self.found)
+        return Reading(found, dict(found), len(texts), dict(found))  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
