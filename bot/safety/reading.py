@@ -94,6 +94,8 @@ _SYMPTOM_REWRITES = [
     ),
     # Passive wishes that contain a negation word, rewritten before negations are blanked.
     (r"\b(sleep|asleep) and (never|not) (wake|waking|woke)( up)?", "want to die"),
+    # "if i did not wake up tomorrow (that would be fine)": the wish said as a condition.
+    (r"\bif i (did|do|would) not wake up (tomorrow|in the morning|one day|again)", "want to die"),
     (r"\bnot sure (i|if i) want to (be alive|live|be here)", "want to die"),
     (r"\bwhat is the point (of|in) (living|going on|life|being alive)", "want to die"),
     (r"\b(is|are|was|were) not (moving|responding|breathing|waking up)\b", "unresponsive"),

@@ -109,7 +109,7 @@ _CRISIS = (
     r"(out|to die|to end)|ways to (die|end it|kill)|"
     # "keep" as hoarding ("keeping my old pills"), not as going on ("keep popping pills").
     r"(stockpil\w*|sav(e|ed|ing)|hoard\w*|collect\w*|keep\w*(?! (on )?\w+ing\b)) (\w+ ){0,4}"
-    r"(pills|meds|medications?|"
+    r"(pills|meds|medications?|oxys?|percs?|xans?|benzos|"
     r"tablets|sleeping pills|painkillers)|"
     # Any medicine the drug dictionary names (bot/safety/drugs.py), marked by MEDICINE.
     rf"(stockpil\w*|sav(e|ed|ing)|hoard\w*|stash\w*) (\w+ ){{0,5}}{MEDICINE}|"
@@ -118,6 +118,19 @@ _CRISIS = (
     r"(tried|try|trying|want|wanted|going|plan\w*|thinking about|thought about) to end "
     r"(it|things|everything)|tired of (living|being alive|life)|"
     r"(a |such a |the )?burden (to|on|for) (everyone|everybody|my family|them|my kids|others)|"
+    # Feeling a burden to someone, or such a burden (a passing "i feel like a burden
+    # sometimes" told with a therapist beside it is left to the classifier and its 988 line).
+    r"(feel\w*|felt) (like )?((a |the )?(burden|dead weight) (to|on|for)|"
+    r"(such a|a total|a complete|nothing but a) (burden|dead weight))|"
+    # Giving up on everything (not on a diet or a treatment), checking out for good, a plan
+    # with a date, and an overdose taken: C-SSRS's and 988's signs in people's words.
+    r"give up on (everything|all of it|it all|life|living|myself)|"
+    r"(check\w*|clock\w*|bow\w*) out (for good|permanently|early|of life)|"
+    r"(have|got|made) (a |the )?plan and (a |the )?(date|day|time)|"
+    r"(took|swallowed|taken|had) (\w+ ){0,4}(pills|painkillers|meds|tablets|"
+    rf"{MEDICINE}) on purpose|on purpose (\w+ ){{0,3}}(overdose|too many)|"
+    r"(took|swallowed|taken) (a handful|a load|loads|a bunch|the whole (bottle|pack|packet|box)|"
+    r"(all|most) of (my|his|her|their|the)) (\w+ ){0,4}(pills|painkillers|meds|tablets)|"
     r"(giving|gave|give|given) away (\w+ ){0,3}(stuff|things|belongings|possessions|gear|watches|"
     r"jewelry|jewellery|cat|dog|pets?)|"
     r"(affairs|paperwork|accounts) in order|"

@@ -36,7 +36,11 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"(matar|quitar)(se|me|te) la vida|matar(se|me)\b|suicidarse",
         r"(terminar|acabar) con todo|pensando (en )?como hacerlo",
         r"(la|mi) vida (ya )?no (tiene sentido|merece la pena|vale la pena)",
-        r"(ganas de|quiero|quisiera|pienso en) desaparecer",
+        r"(ganas de|quiero|quiere|queria|quisiera|pienso en|piensa en) desaparecer",
+        r"(seria|es) mejor morir(me|se)?|"
+        r"no (quiero|quiere|pienso|piensa|puedo|puede) seguir viviendo",
+        # A plan with a date (C-SSRS's highest rung).
+        r"(tengo|tiene) (un |el )?plan (y|con) (la |una )?fecha",
         r"(no|ya no) (quiero|quisiera) (despertar|seguir aqui|seguir viviendo|estar aqui)",
         r"ojala no (despertara|despierte|amaneciera|hubiera nacido)|dormirme y no despertar",
         r"mejor(es)? sin (mi\b|el\s*[,.!]|el$)|si yo no estuviera|cuando (yo )?ya no este",
@@ -95,6 +99,8 @@ _ZH: dict[TriageKind, tuple[str, ...]] = {
         r"(活着|活著|活得)\S{0,2}(太|好|很)累|想\S{0,3}消失|(后事|後事)|"
         r"撑不下去|撐不下去|(想|要)\S{0,2}(跳下去|跳楼|跳樓|跳落|烧炭|燒炭|上吊)|"
         r"(负累|負累|拖油瓶)|(多少|几颗|幾顆)\S{0,3}(会死|會死)|希望\S{0,4}(车祸|車禍|被车撞|被車撞)",
+        # Giving a pet or belongings away, as the English rules read it.
+        r"把\S{0,3}(猫|貓|狗|宠物|寵物|东西|東西)\S{0,2}(送给|送給|送人|送走)",
     ),
     "emergency": (
         r"大小便失禁|小便失禁|大便失禁|尿失禁|尿不出|解不出小便|控制不住(小便|大便|排尿|大小便)|"

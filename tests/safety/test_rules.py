@@ -39,6 +39,18 @@ def test_a_real_word_is_kept_and_a_typo_is_fixed() -> None:
         # ...and means set aside, named by the drug dictionary rather than a list of ours.
         ("i've been stashing my tramadol in a sock drawer", {"crisis"}),
         ("been saving up the diazepam the er gave me, not sure why", {"crisis"}),
+        # Feeling a burden to someone, giving up on everything, checking out for good, a plan
+        # with a date, an overdose taken, street names of pills set aside.
+        ("my wife does everything now, i feel like a burden to her and the kids", {"crisis"}),
+        ("some nights i just want to give up on everything, my spine is wrecked", {"crisis"}),
+        ("after this last round i'm clocking out for good, nobody will miss me", {"crisis"}),
+        ("i have a plan and a date now, so please cancel my next session", {"crisis"}),
+        ("my brother swallowed a handful of his pain pills and won't wake up properly", {"crisis"}),
+        ("been hoarding my percs in a tin for a while now", {"crisis"}),
+        ("if i didnt wake up in the morning i wouldn't mind at all", {"crisis"}),
+        # Giving up on a diet, or a burden of paperwork, is no sign.
+        ("i give up on this diet, my back still hurts after a week of salads", set()),
+        ("the insurance forms are a burden for the front desk, do you bill direct?", set()),
         # Taking a named medicine as prescribed is no sign.
         ("i take gabapentin for my sciatica, can i still have acupuncture?", set()),
         ("i'm not going to be here next week, can i move my appointment?", set()),

@@ -16,7 +16,11 @@ from bot.safety.triage import SafetyTriage
         ("mi vida ya no tiene sentido, la ciatica no me deja", {"crisis"}),
         ("mis hijos estarian mejor sin mi, la espalda me tiene harta", {"crisis"}),
         ("voy juntando las pastillas del dolor en un frasco", {"crisis"}),
-        # ...and in Chinese and Cantonese: a note written, never waking, ending oneself.
+        ("mi abuelo dice que no quiere seguir viviendo con este dolor", {"crisis"}),
+        ("ya tengo el plan con la fecha, no voy a ir a mi cita", {"crisis"}),
+        # ...and in Chinese and Cantonese: a note written, never waking, ending oneself,
+        # belongings given away.
+        ("我把家里的狗送人了,以后也不用麻烦大家了", {"crisis"}),
         ("遗书我已经写好放在桌上了", {"crisis"}),
         ("真想一觉睡过去不用再醒", {"crisis"}),
         ("我唔想再活落去,条腰痛到死", {"crisis"}),
