@@ -12,6 +12,34 @@ import re
 
 from bot.safety.rules import TriageKind
 
+# Urgent signs, read only beside back pain (_PAIN): a fever or chills (a spinal infection),
+# injecting drugs, weight lost without trying. (Thin bones are left to the classifier: whose
+# bones they are, the writer's or a parent's, needs ConText's experiencer.)
+_ES_URGENT = (
+    r"fiebre|calentura|escalofrios|sudores (nocturnos|en la noche|de noche)|"
+    r"temperatura (alta|de (38|39|40))",
+    r"(me inyecto|se inyecta|inyectar(me|se)|uso|usa) (\w+ ){0,2}(drogas|heroina|fentanilo)",
+    r"(baje|bajo|perdi|perdio|he perdido|ha perdido) (\w+ ){0,3}(kilos|peso) sin "
+    r"(querer|hacer dieta|razon|motivo)",
+)
+_ZH_URGENT = (
+    r"发烧|發燒|发热|發熱|高烧|高燒|寒战|寒戰|寒顫|发冷|發冷|盗汗|盜汗",
+    r"(注射|打)\S{0,2}(毒品|海洛因)|吸毒",
+    r"(不明原因|莫名其妙|没减肥|沒減肥)\S{0,6}(瘦|体重下降|體重下降|掉了?\S{0,3}(斤|公斤))",
+)
+_PAIN = {
+    "es": re.compile(r"espalda|columna|lumbar|cintura|ciatica|dolor|duele"),
+    "zh": re.compile(r"腰|背|脊|骨|痛|疼"),
+}
+# ConText's resolved modifier for a fever: it has gone.
+_FEVER_GONE = {
+    "es": re.compile(
+        r"ya no (tengo|tiene) fiebre|(se (me |le )?quito|bajo|paso) la fiebre|"
+        r"la fiebre (ya )?(se (me |le )?)?(quito|paso|bajo)|sin fiebre desde"
+    ),
+    "zh": re.compile(r"烧退|燒退|退烧了|退燒了|不烧了|不燒了|没再发烧|沒再發燒"),
+}
+
 _ES: dict[TriageKind, tuple[str, ...]] = {
     "crisis": (
         r"suicid",
@@ -76,6 +104,7 @@ _ES: dict[TriageKind, tuple[str, ...]] = {
         r"(escalera|techo|tejado|altura|caballo|andamio)",
         r"accidente de (coche|carro|auto|moto|trafico)",
     ),
+    "urgent": _ES_URGENT,
 }
 
 _ZH: dict[TriageKind, tuple[str, ...]] = {
@@ -114,6 +143,7 @@ _ZH: dict[TriageKind, tuple[str, ...]] = {
         r"嘴角\S{0,2}(歪|往下)|(说话|說話|讲话|講話)\S{0,3}(不清|含糊)|"
         r"从\S{0,6}(摔|掉)下|從\S{0,6}(摔|掉)下|车祸|車禍",
     ),
+    "urgent": _ZH_URGENT,
 }
 
 _COMPILED: dict[str, list[tuple[TriageKind, re.Pattern[str]]]] = {
@@ -125,8 +155,9 @@ _COMPILED: dict[str, list[tuple[TriageKind, re.Pattern[str]]]] = {
 # NegEx and ConText in a few words: a Chinese finding right after a negation ("没有胸闷",
 # no chest tightness), and a Spanish injury or finding of years or months ago ("me cai de
 # un andamio hace 3 anos"), are no red flag; a crisis word is always read.
-_ZH_NEGATION = re.compile(r"(没有|沒有|没|沒|无|無|冇|不是|并不|並不)$")
+_ZH_NEGATION = re.compile(r"(没有|沒有|没|沒|无|無|冇|不是|并不|並不|不)$")
 _ES_LONG_AGO = re.compile(r"\bhace (\w+ ){0,2}(anos|meses)\b")
+_ES_NEGATION = re.compile(r"\b(no|sin|ni|nada de|tampoco)( \w+){0,2} ?$")
 _ES_TERMINATION = re.compile(r"[.!?;]|\b(?:pero|aunque|ahora|hoy|esta semana|desde ayer)\b")
 # ConText's resolved modifier: a finding that passes by itself ("se me duerme la pierna en la
 # troca, pero se quita al caminar"; "屁股麻麻的,站起来走一走就好了") is no red flag. Read to
@@ -152,6 +183,8 @@ def match(folded: str, language: str) -> tuple[TriageKind, str] | None:
     """
     found: tuple[TriageKind, str] | None = None
     for kind, pattern in _COMPILED.get(language, []):
+        if kind == "urgent" and not _PAIN[language].search(folded):
+            continue  # an urgent sign counts beside back pain
         if any(_affirmed(folded, hit, kind, language) for hit in pattern.finditer(folded)):
             if kind == "crisis":
                 return kind, pattern.pattern
@@ -159,10 +192,17 @@ def match(folded: str, language: str) -> tuple[TriageKind, str] | None:
     return found
 
 
+def _is_fever(hit: re.Match[str], language: str) -> bool:
+    """Whether ``hit`` is a fever or chills (of :data:`_ES_URGENT` or :data:`_ZH_URGENT`)."""
+    return hit.re.pattern == (_ES_URGENT if language == "es" else _ZH_URGENT)[0]
+
+
 def _affirmed(folded: str, hit: re.Match[str], kind: TriageKind, language: str) -> bool:
     """Whether a match is a current finding: not negated, and a physical one not long ago."""
     if kind == "crisis":
         return True
+    if _is_fever(hit, language) and _FEVER_GONE[language].search(folded):
+        return False
     sentence = _SENTENCE_END.split(folded[hit.start() :], maxsplit=1)[0]
     passes = _PASSES[language].search(sentence)
     if passes and not _BELIEF.search(sentence[: passes.start()]):
@@ -172,4 +212,5 @@ def _affirmed(folded: str, hit: re.Match[str], kind: TriageKind, language: str) 
     # The clause of the finding: ConText's scope ends at a turn or at the present.
     before = _ES_TERMINATION.split(folded[: hit.start()])[-1]
     after = _ES_TERMINATION.split(folded[hit.start() :], maxsplit=1)[0]
-    return not _ES_LONG_AGO.search(before + after)
+    # "no tengo fiebre", "sin dolor de pecho": NegEx's window of a few words before.
+    return not (_ES_NEGATION.search(before) or _ES_LONG_AGO.search(before + after))

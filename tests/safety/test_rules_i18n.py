@@ -30,6 +30,14 @@ from bot.safety.triage import SafetyTriage
         ("腰痛,小便很困难,要用力才出来", {"emergency"}),
         ("de repente se le cayo la cara a un lado a mi papa", {"emergency"}),
         ("me duele la espalda y se me escapa la orina sin querer", {"emergency"}),
+        # Urgent signs beside back pain: a fever or chills, injecting drugs...
+        ("me duele la cintura y anoche tuve calentura y escalofrios", {"urgent"}),
+        ("腰背痛了一周,昨晚开始发烧,浑身发冷", {"urgent"}),
+        ("uso drogas inyectadas y me duele la columna desde hace dias", {"urgent"}),
+        # ...not a fever that has gone, a fever denied, or a fever without back pain.
+        ("tuve fiebre con la gripe pero ya no tengo fiebre, solo la espalda tensa", set()),
+        ("腰有点酸,不发烧,可以针灸吗", set()),
+        ("mi hijo tiene fiebre, puedo cambiar mi cita?", set()),
         # Negated, long ago, or an idiom: no red flag.
         ("背部酸痛,没有胸闷,可以针灸吗", set()),
         ("me cai de la escalera hace dos anos y todo salio bien, me duele al hacer frio", set()),
