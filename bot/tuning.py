@@ -193,7 +193,28 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # 0.7 0.968 / 0.955 (0.092), 0.8 0.964 / 0.942 (0.078): 0.7 is still the highest bar
 # giving each 0.95. Crisis at 0.85 caught 1.000 of crisis messages; 0.95 caught 0.989
 # (harmless flagged 0.087): kept at 0.85, since the aim for crisis is every message.
-TUNED_THRESHOLDS: Final = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "care": 0.7}
+# Re-picked out of fold (stop 21): `python -m evals.triage_calibration --folds 3 --save`, then
+# each fold's model re-scored unit by unit on the 2,715 dev messages and questions it never
+# saw, with the rules and the whole-story clearance below. The in-sample picks above had
+# hidden the cost: out of fold, 0.7 / crisis 0.85 flagged 0.225 of harmless dev messages
+# (the held-out part: 0.201), not 0.092. English and Spanish/Chinese differ (the model
+# reads English best), so English has its own bars: the highest that keeps English dev
+# emergencies and urgent cases at 0.98 out of fold (held-out recall has run below dev, so
+# a margin): 0.9 sent 0.983 / 0.981 to care for 0.134 of harmless English messages
+# flagged (0.8: 0.991 / 0.984 for 0.162; 0.95: 0.968 / 0.971 for 0.119). Crisis at 0.7
+# gave 0.972 of English crises the crisis reply (0.85: 0.950, for 0.013 less
+# over-triage): every crisis counts. All languages together, against the old bars: harmless
+# flagged 0.225 -> 0.166, crisis 0.945 -> 0.964, emergencies 0.988 -> 0.977, urgent
+# 0.976 -> 0.966.
+TUNED_THRESHOLDS: Final = {"crisis": 0.7, "emergency": 0.9, "urgent": 0.9, "care": 0.9}
+# Spanish and Chinese messages: the model reads them less well than English (out of fold it
+# flagged far more of their harmless messages), so their bars are their own.
+# Out of fold, no bar served them well: at 0.7 / crisis 0.85 Spanish messages gave 0.956 of
+# emergencies and 0.895 of urgent cases care and flagged 0.299 of harmless ones, Chinese
+# 0.942 / 0.893 for 0.394; at 0.8 Chinese urgent fell to 0.75 (their reviewed patterns
+# catch less than the English rules do). Kept at the old bars, for recall.
+_FOREIGN = {"crisis": 0.85, "emergency": 0.7, "urgent": 0.7, "care": 0.7}
+TUNED_THRESHOLDS_BY_LANGUAGE: Final[dict[str, dict[str, float]]] = {"es": _FOREIGN, "zh": _FOREIGN}
 # A one-sentence message has a single reading: it keeps the earlier 0.95 (model 3: 0.97 on
 # dev moved nothing but 3 crises lost, and cost our own set an urgent case). Out of fold no dev
 # message of one unit (149, nearly all ordinary questions) scored between 0.9 and 0.97, but
@@ -203,7 +224,12 @@ TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "
 # A message of several sentences that the fine-tuned model reads whole (up to its 128 tokens)
 # as harmless with this probability ("none") loses the classifier's care or crisis flag
 # (bot/safety/triage._classified); the rules' flags and the safety nets stay. 1.01 is off.
-WHOLE_STORY_CLEARS: Final = {"care": 1.01, "crisis": 1.01}
+# Out of fold (the same three folds, all languages), at emergency and urgent 0.8 and crisis
+# 0.85: care cleared when the whole story reads harmless at 0.5 or more took harmless
+# flagged from 0.185 to 0.168 and lost no emergency or urgent case (cleared at 0.7: 0.172,
+# 0.8: 0.175; at the old bars 0.225 -> 0.198); crisis cleared at 0.8 as well took it to
+# 0.163 and lost no crisis (cleared at 0.5, crisis recall fell 0.945 -> 0.940).
+WHOLE_STORY_CLEARS: Final = {"care": 0.5, "crisis": 0.8}
 # The safety nets read the peak (one unit is enough for a line of advice): with flags from
 # the agreed reading, out of fold, 0.981 of dev emergencies reached care or the net and
 # 0.908 of crisis messages the crisis reply or the 988 line, for 0.208 / 0.041 of harmless

@@ -125,7 +125,7 @@ class SafetyTriage:
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
         reading = self._read_units(read.units, embed, tuned_embedder)
-        flags += _classified(reading, tuned=self._tuned is not None)
+        flags += _classified(reading, tuned=self._tuned is not None, language=language)
         # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
         # exemplars (they are in its training data) and reads every sentence itself.
         if read.clauses and self._tuned is None:
@@ -236,19 +236,23 @@ def _read(message: str) -> _Reading:
 
 
 def _judged(
-    reading: classifier.Reading, tuned: bool
+    reading: classifier.Reading, tuned: bool, language: Language = "en"
 ) -> tuple[dict[Score, float], dict[str, float]]:
     """The scores the classifier's flags are judged on, and their thresholds.
 
     The fine-tuned model's flags need two readings of the message to agree
     (:class:`~bot.safety.classifier.Reading`), or a surer single reading when the message
-    is one sentence; the lighter classifier was calibrated on its peak.
+    is one sentence; the lighter classifier was calibrated on its peak. The model reads
+    English best: a Spanish or Chinese message has its own, calibrated bars, and the
+    reviewed patterns of its language beside them.
     """
     if not tuned:
         return reading.peak, tuning.TRIAGE_THRESHOLDS
+    foreign = tuning.TUNED_THRESHOLDS_BY_LANGUAGE.get(language, {})
     if reading.units > 1:
-        return reading.agreed, tuning.TUNED_THRESHOLDS
-    return reading.peak, tuning.TUNED_ONE_READING
+        return reading.agreed, {**tuning.TUNED_THRESHOLDS, **foreign}
+    one = {k: max(v, foreign.get(k, 0.0)) for k, v in tuning.TUNED_ONE_READING.items()}
+    return reading.peak, one
 
 
 def _crisis_outweighed(flags: Sequence[Flag], reading: classifier.Reading, tuned: bool) -> bool:
@@ -270,7 +274,7 @@ def _crisis_outweighed(flags: Sequence[Flag], reading: classifier.Reading, tuned
     return scores["crisis"] < scores["care"] - tuning.CRISIS_OUTWEIGHED_MARGIN
 
 
-def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
+def _classified(reading: classifier.Reading, tuned: bool, language: Language = "en") -> list[Flag]:
     """Flags from the classifier's scores past their calibrated thresholds.
 
     Urgent and emergency together ("care") past their own threshold send the person to
@@ -279,7 +283,7 @@ def _classified(reading: classifier.Reading, tuned: bool) -> list[Flag]:
     emergency reply against 0.635 with the urgent reply always, while urgent cases given
     the emergency reply went from 0.071 to 0.086), else the urgent reply.
     """
-    scores, thresholds = _judged(reading, tuned)
+    scores, thresholds = _judged(reading, tuned, language)
     found = []
     kinds: tuple[TriageKind, ...] = ("crisis", "emergency", "urgent")
     for kind in kinds:

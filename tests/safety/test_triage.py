@@ -386,3 +386,38 @@ def test_a_crisis_the_rules_read_always_gets_the_crisis_reply(
     monkeypatch.setattr(indexed.chat.triage, "_tuned", _FixedScores(0.5, emergency=0.99))
     body = reply(indexed, "I want to kill myself. My back hurts so much. Can I book?")
     assert body.type == "crisis"
+
+
+class _StoryScores:
+    """Stands in for the fine-tuned model: one sentence reads as an emergency, the whole
+    story as harmless."""
+
+    embedder = None
+
+    def __init__(self, whole_read: bool) -> None:
+        self.whole_read = whole_read
+
+    def read(self, texts: Sequence[str], *rest: object) -> Reading:
+        alarming = {"none": 0.05, "urgent": 0.0, "emergency": 0.95, "crisis": 0.0, "care": 0.95}
+        whole = {"none": 0.95, "urgent": 0.0, "emergency": 0.05, "crisis": 0.0, "care": 0.05}
+        return Reading(alarming, dict(alarming), len(texts), whole, self.whole_read)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("whole_read", "kind"), [(True, "answer"), (False, "emergency")])
+def test_a_whole_story_read_as_harmless_outweighs_one_alarming_sentence(
+    indexed: Services, monkeypatch, whole_read: bool, kind: str
+) -> None:
+    # Read to its end, the story clears the flag (the safety net stays); cut at the model's
+    # 128 tokens, it cannot speak for the sentences it never read.
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _StoryScores(whole_read))
+    body = reply(indexed, "My back went on Monday. Never had trouble before. Is lifting a cause?")
+    assert body.type == kind
+    assert (kind == "answer") is (indexed.chat.replies.safety_net() in body.answer)
+
+
+def test_the_model_says_whether_it_reads_a_story_to_its_end(indexed: Services) -> None:
+    tuned = indexed.chat.triage.tuned
+    assert tuned is not None
+    assert tuned.reads_whole("My back went on Monday. Is lifting a common cause?")
+    long_story = " ".join(["I lifted the boxes at work and my back was sore after."] * 20)
+    assert not tuned.reads_whole(long_story)
