@@ -223,7 +223,7 @@ TUNED_THRESHOLDS_BY_LANGUAGE: Final[dict[str, dict[str, float]]] = {"es": _FOREI
 TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
 # A message of several sentences that the fine-tuned model reads whole (up to its 128 tokens)
 # as harmless with this probability ("none") loses the classifier's care or crisis flag
-# (bot/safety/triage._classified); the rules' flags and the safety nets stay. 1.01 is off.
+# (bot/safety/verdict.classified); the rules' flags and the safety nets stay. 1.01 is off.
 # Out of fold (the same three folds, all languages), at emergency and urgent 0.8 and crisis
 # 0.85: care cleared when the whole story reads harmless at 0.5 or more took harmless
 # flagged from 0.185 to 0.168 and lost no emergency or urgent case (cleared at 0.7: 0.172,

@@ -16,8 +16,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from bot import tuning
 from bot.safety.context import unsettled
+from bot.safety.crisis import MEDICINE
 from bot.safety.drugs import mark_medicines
-from bot.safety.rules import KEY_TERMS, MEDICINE, RELATIVE
+from bot.safety.rules import KEY_TERMS, RELATIVE
 from bot.words import zipf
 
 _CONTRACTIONS = [

@@ -24,20 +24,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
 
 import numpy as np
 
 from bot import tuning
 from bot.embedding import Embedder, Vectors
 from bot.safety import classifier, rules_i18n
-from bot.safety.dataset import Score
 from bot.safety.exemplars import BENIGN, EXEMPLARS
 from bot.safety.language import Language, detect
 from bot.safety.reading import affirmed, is_negated, rule_parts, rules_text
-from bot.safety.rules import RELATIVE, RULES, TriageKind
+from bot.safety.rules import RELATIVE, RULES
 from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
+from bot.safety.verdict import RANK, Flag, classified, crisis_outweighed
 
 # Someone else is the patient: the reply then asks the helper to call for them.
 _SOMEONE_ELSE = re.compile(
@@ -45,16 +44,6 @@ _SOMEONE_ELSE = re.compile(
     r"|\b(mi|mis) (padre|madre|papa|mama|esposo|esposa|hijo|hija|hermano|hermana|abuel\w|amig\w)\b"
     r"|(我|我的)(爸|妈|媽|父亲|父親|母亲|母親|丈夫|老公|妻子|老婆|儿子|兒子|女儿|女兒|朋友|奶奶|爷爷|爺爺)"
 )
-_RANK: dict[TriageKind, int] = {"crisis": 3, "emergency": 2, "urgent": 1}
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A safety finding: which reply the message needs and why (for logs and tests)."""
-
-    kind: TriageKind
-    reason: str
-    layer: Literal["rule", "semantic", "classifier"]
 
 
 @dataclass(frozen=True)
@@ -125,17 +114,17 @@ class SafetyTriage:
         flags = _rule_flags(read, history, language)
         embed = (embedder or self._embedder).embed
         reading = self._read_units(read.units, embed, tuned_embedder)
-        flags += _classified(reading, tuned=self._tuned is not None, language=language)
+        flags += classified(reading, tuned=self._tuned is not None, language=language)
         # The exemplar layer serves the lighter classifier; the fine-tuned model learnt the
         # exemplars (they are in its training data) and reads every sentence itself.
         if read.clauses and self._tuned is None:
             similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
-        outweighed = _crisis_outweighed(flags, reading, tuned=self._tuned is not None)
+        outweighed = crisis_outweighed(flags, reading, tuned=self._tuned is not None)
         if outweighed:
             flags = [f for f in flags if f.kind != "crisis"]
-        flag = max(flags, key=lambda f: _RANK[f.kind], default=None)
+        flag = max(flags, key=lambda f: RANK[f.kind], default=None)
         net = tuning.TUNED_SAFETY_NET if self._tuned else tuning.TRIAGE_SAFETY_NET
         possible = reading.peak["care"] >= net
         # The lighter classifier was never calibrated for a crisis band: its line is off.
@@ -173,7 +162,7 @@ class SafetyTriage:
             if score < floor or benign[row] + tuning.EXEMPLAR_BENIGN_MARGIN >= score:
                 continue
             flag = Flag(kind, f"like: {exemplar}", "semantic")
-            if best is None or _RANK[flag.kind] > _RANK[best.kind]:
+            if best is None or RANK[flag.kind] > RANK[best.kind]:
                 best = flag
         return best
 
@@ -233,74 +222,3 @@ def _read(message: str) -> _Reading:
     text, already_folded = (kept, None) if steered else (message, folded)
     units = classifier.units(text, already_folded, windows=True)
     return _Reading(folded, tuple(parts), tuple(units), tuple(found))
-
-
-def _judged(
-    reading: classifier.Reading, tuned: bool, language: Language = "en"
-) -> tuple[dict[Score, float], dict[str, float]]:
-    """The scores the classifier's flags are judged on, and their thresholds.
-
-    The fine-tuned model's flags need two readings of the message to agree
-    (:class:`~bot.safety.classifier.Reading`), or a surer single reading when the message
-    is one sentence; the lighter classifier was calibrated on its peak. The model reads
-    English best: a Spanish or Chinese message has its own, calibrated bars, and the
-    reviewed patterns of its language beside them.
-    """
-    if not tuned:
-        return reading.peak, tuning.TRIAGE_THRESHOLDS
-    foreign = tuning.TUNED_THRESHOLDS_BY_LANGUAGE.get(language, {})
-    if reading.units > 1:
-        return reading.agreed, {**tuning.TUNED_THRESHOLDS, **foreign}
-    one = {k: max(v, foreign.get(k, 0.0)) for k, v in tuning.TUNED_ONE_READING.items()}
-    return reading.peak, one
-
-
-def _crisis_outweighed(flags: Sequence[Flag], reading: classifier.Reading, tuned: bool) -> bool:
-    """Whether a crisis flag that only the classifier raised gives way to a care flag.
-
-    A story of cauda equina or a fall has sentences the model reads as crisis ("the ER
-    sent me home with tramadol and diazepam"): when the model is surer of urgent and
-    emergency together than of crisis, the person gets the emergency or urgent reply, with
-    the 988 line added (:data:`~bot.tuning.CRISIS_OUTWEIGHED_MARGIN`). A crisis the rules
-    read always gets the crisis reply.
-    """
-    kinds = {f.kind for f in flags}
-    # Calibrated for the fine-tuned model only (the lighter one has the exemplar layer).
-    if not tuned or "crisis" not in kinds or not kinds - {"crisis"}:
-        return False
-    if any(f.kind == "crisis" and f.layer == "rule" for f in flags):
-        return False
-    scores, _ = _judged(reading, tuned=True)
-    return scores["crisis"] < scores["care"] - tuning.CRISIS_OUTWEIGHED_MARGIN
-
-
-def _classified(reading: classifier.Reading, tuned: bool, language: Language = "en") -> list[Flag]:
-    """Flags from the classifier's scores past their calibrated thresholds.
-
-    Urgent and emergency together ("care") past their own threshold send the person to
-    care even when neither label alone is sure: the emergency reply when emergency is the
-    likelier of the two (out of fold on the dev part, 0.715 of emergencies got the
-    emergency reply against 0.635 with the urgent reply always, while urgent cases given
-    the emergency reply went from 0.071 to 0.086), else the urgent reply.
-    """
-    scores, thresholds = _judged(reading, tuned, language)
-    found = []
-    kinds: tuple[TriageKind, ...] = ("crisis", "emergency", "urgent")
-    for kind in kinds:
-        if scores[kind] >= thresholds[kind]:
-            found.append(Flag(kind, f"classifier {scores[kind]:.2f}", "classifier"))
-    if scores["care"] >= thresholds["care"] and not found:
-        likelier: TriageKind = "emergency" if scores["emergency"] > scores["urgent"] else "urgent"
-        found.append(Flag(likelier, f"classifier care {scores['care']:.2f}", "classifier"))
-    if tuned and reading.units > 1 and reading.whole_read:
-        # The whole story, read to its end, outweighs one sentence that sounds alarming alone
-        # ("never had back trouble before this" in a question about lifting a toddler): the
-        # model learnt whole messages with their labels, and a red flag is rarely one that
-        # its own story reads as harmless. Such a message keeps the safety nets (the peak).
-        clear = reading.whole["none"]
-        found = [f for f in found if clear < tuning.WHOLE_STORY_CLEARS[_SCORE[f.kind]]]
-    return found
-
-
-# Which of the whole story's clearances a flag of each kind needs.
-_SCORE: dict[TriageKind, str] = {"crisis": "crisis", "emergency": "care", "urgent": "care"}
