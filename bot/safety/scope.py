@@ -53,7 +53,12 @@ _ADVICE: list[tuple[Advice, re.Pattern[str]]] = [
             r"\bdoes (that|this|it) mean (it'?s|it is|i have|i need|there is)\b|"
             r"\bwhat('?s| is) (going on|happening|wrong) (in|with|inside)\b|"
             r"\bhow (do|can|would|will) i (know|tell) if (it'?s|it is|i have|this is|that is)\b|"
-            r"\bdo i need (an? |to get an? |to have an? )?(mri|x-?ray|scan|ct|tests?|blood work)\b",
+            r"\bdo i need (an? |to get an? |to have an? )?(mri|x-?ray|scan|ct|tests?|blood work)\b|"
+            # Asking the bot to tell one injury from another, or to guess what it is.
+            r"\bis (it|this|that) (a |an |my )?(\w+ ){0,2}(disc|disk|muscle|nerve|ligament|tendon|"
+            r"joint|bone|kidney|sprain|strain|tear|pull)\w* or\b|"
+            r"\bdo you think (it|this|that|i|my \w+) (is|'?s|has|have|might|could|was)\b|"
+            r"\bwhat (do you think |could |might )?(is |be )?caus(ing|es) (my|this|it|the)\b",
             re.I,
         ),
     ),

@@ -16,6 +16,7 @@ REFUSALS = [
     "should my doctor be checking my INR more often while im doing acupuncture?",
     "can I double my ibuprofen on bad days?",
     "what is wrong with my back?",
+    "do you think this is a pinched nerve? it zaps when i turn",
     # Stop 20's triage read this two-sentence question as urgent (its first sentence alone
     # reads urgent); English bars re-picked out of fold leave it to the refusal.
     "the pain doctor offered me a steroid injection. which should i do first?",
@@ -66,7 +67,26 @@ def test_stopping_a_medicine_is_a_medication_question() -> None:
 
 @pytest.mark.parametrize(
     "message",
-    ["How does acupuncture help back pain?", "What should I wear to my first visit?"],
+    [
+        "How does acupuncture help back pain?",
+        "What should I wear to my first visit?",
+        # General questions about causes, or about the clinic, are no request for a diagnosis.
+        "what causes sciatica in younger people?",
+        "is it acupuncture or dry needling that dr lin does?",
+        "do you think acupuncture could help someone like me?",
+    ],
 )
 def test_ordinary_questions_are_not_advice(message: str) -> None:
     assert advice_kind(message) is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "twisted reaching for the kettle, now my back's locked. is it a muscle or a disc?",
+        "do you think this is a pinched nerve? it zaps when i turn",
+        "what do you reckon... what could be causing my hip to click like that?",
+    ],
+)
+def test_asking_the_bot_to_tell_what_it_is_is_a_diagnosis_question(message: str) -> None:
+    assert advice_kind(message) is Advice.DIAGNOSIS
