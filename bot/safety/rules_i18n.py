@@ -1,4 +1,4 @@
-"""High-precision red-flag and crisis patterns in Spanish and Chinese, for clinician review.
+"""High-precision red-flag, urgent and crisis patterns in Spanish and Chinese, for review.
 
 Many of the clinic's patients write in Spanish or Chinese; the bundled embedding model reads
 English best, so these patterns are the reliable layer for those languages (the classifier
@@ -198,7 +198,8 @@ def _is_fever(hit: re.Match[str], language: str) -> bool:
 
 
 def _affirmed(folded: str, hit: re.Match[str], kind: TriageKind, language: str) -> bool:
-    """Whether a match is a current finding: not negated, and a physical one not long ago."""
+    """Whether a match is a current finding: a crisis always; a physical one when it is not
+    negated, long ago, passing by itself, or a fever that has gone."""
     if kind == "crisis":
         return True
     if _is_fever(hit, language) and _FEVER_GONE[language].search(folded):
