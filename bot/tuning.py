@@ -193,9 +193,10 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # 0.7 0.968 / 0.955 (0.092), 0.8 0.964 / 0.942 (0.078): 0.7 is still the highest bar
 # giving each 0.95. Crisis at 0.85 caught 1.000 of crisis messages; 0.95 caught 0.989
 # (harmless flagged 0.087): kept at 0.85, since the aim for crisis is every message.
-# Re-picked out of fold (stop 21): `python -m evals.triage_calibration --folds 3 --save`, then
-# each fold's model re-scored unit by unit on the 2,715 dev messages and questions it never
-# saw, with the rules and the whole-story clearance below. The in-sample picks above had
+# Re-picked out of fold (stop 21): `python -m evals.triage_calibration --folds 3`, then
+# `python -m evals.triage_bars` with its fold models (each of the 2,715 dev messages and
+# questions read by the model that never saw its source, with the rules and the whole-story
+# clearance below). The in-sample picks above had
 # hidden the cost: out of fold, 0.7 / crisis 0.85 flagged 0.225 of harmless dev messages
 # (the held-out part: 0.201), not 0.092. English and Spanish/Chinese differ (the model
 # reads English best), so English has its own bars: the highest that keeps English dev

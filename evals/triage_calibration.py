@@ -82,6 +82,7 @@ def _scorer(
         fitted = classifier.fit(picker.embed(examples[0]), np.array(examples[1]))
         return lambda texts: fitted.read(picker.embed(texts))
     folder = Path(tempfile.mkdtemp(prefix="triage-fold-"))
+    print(f"  its model: {folder} (for python -m evals.triage_bars)", flush=True)
     finetune.train(base, examples, folder, recipe)
     ensure_onnx_model(str(folder), folder / "onnx", "onnx")
     return classifier.TunedClassifier(folder).read
