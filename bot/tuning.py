@@ -197,15 +197,15 @@ TRIAGE_SAFETY_NET: Final = 0.6
 # `python -m evals.triage_bars` with its fold models (each of the 2,715 dev messages and
 # questions read by the model that never saw its source, with the rules and the whole-story
 # clearance below). The in-sample picks above had
-# hidden the cost: out of fold, 0.7 / crisis 0.85 flagged 0.225 of harmless dev messages
+# hidden the cost: out of fold, 0.7 / crisis 0.85 flagged 0.221 of harmless dev messages
 # (the held-out part: 0.201), not 0.092. English and Spanish/Chinese differ (the model
 # reads English best), so English has its own bars: the highest that keeps English dev
 # emergencies and urgent cases at 0.98 out of fold (held-out recall has run below dev, so
-# a margin): 0.9 sent 0.983 / 0.981 to care for 0.134 of harmless English messages
-# flagged (0.8: 0.991 / 0.984 for 0.162; 0.95: 0.968 / 0.971 for 0.119). Crisis at 0.7
-# gave 0.972 of English crises the crisis reply (0.85: 0.950, for 0.013 less
+# a margin): 0.9 sent 0.983 / 0.981 to care for 0.136 of harmless English messages
+# flagged (0.8: 0.991 / 0.984 for 0.164; 0.95: 0.968 / 0.971 for 0.121). Crisis at 0.7
+# gave 0.975 of English crises the crisis reply (0.85: 0.950, for 0.014 less
 # over-triage): every crisis counts. All languages together, against the old bars: harmless
-# flagged 0.225 -> 0.166, crisis 0.945 -> 0.964, emergencies 0.988 -> 0.977, urgent
+# flagged 0.221 -> 0.166, crisis 0.945 -> 0.964, emergencies 0.988 -> 0.975, urgent
 # 0.976 -> 0.966.
 TUNED_THRESHOLDS: Final = {"crisis": 0.7, "emergency": 0.9, "urgent": 0.9, "care": 0.9}
 # Spanish and Chinese messages: the model reads them less well than English (out of fold it
@@ -225,11 +225,11 @@ TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "
 # A message of several sentences that the fine-tuned model reads whole (up to its 128 tokens)
 # as harmless with this probability ("none") loses the classifier's care or crisis flag
 # (bot/safety/verdict.classified); the rules' flags and the safety nets stay. 1.01 is off.
-# Out of fold (the same three folds, all languages), at emergency and urgent 0.8 and crisis
-# 0.85: care cleared when the whole story reads harmless at 0.5 or more took harmless
-# flagged from 0.185 to 0.168 and lost no emergency or urgent case (cleared at 0.7: 0.172,
-# 0.8: 0.175; at the old bars 0.225 -> 0.198); crisis cleared at 0.8 as well took it to
-# 0.163 and lost no crisis (cleared at 0.5, crisis recall fell 0.945 -> 0.940).
+# Out of fold (`python -m evals.triage_bars`, the same three folds, all languages): at the
+# bars above, clearing care when the whole story reads harmless at 0.5 or more took
+# harmless flagged from 0.176 to 0.166, and at the old bars from 0.221 to 0.193, losing no
+# emergency, urgent case or crisis either time (clearing at 0.7 or 0.8 took off less). A
+# crisis flag is cleared only at 0.8: cleared at 0.5, crisis recall fell 0.945 -> 0.940.
 WHOLE_STORY_CLEARS: Final = {"care": 0.5, "crisis": 0.8}
 # The safety nets read the peak (one unit is enough for a line of advice): with flags from
 # the agreed reading, out of fold, 0.981 of dev emergencies reached care or the net and
