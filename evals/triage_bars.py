@@ -27,6 +27,7 @@ from bot.safety import classifier, dataset, verdict
 from bot.safety.language import detect
 from bot.safety.text import fold
 from bot.safety.triage import SafetyTriage
+from evals.triage_calibration import dev_folds
 
 Read = tuple[dataset.Message, classifier.Reading, set[str]]
 _CARE = {"emergency", "urgent"}
@@ -35,13 +36,8 @@ _CARE = {"emergency", "urgent"}
 def read_out_of_fold(folders: list[Path]) -> list[Read]:
     """Each dev message read by the fold model that never saw its source, with the kinds the
     reviewed rules raise (the folds are those of ``evals.triage_calibration``)."""
-    from sklearn.model_selection import GroupKFold
-
-    messages = dataset.training("dev")
-    sources = sorted({m.source for m in messages})
-    groups = [sources.index(m.source) for m in messages]
+    messages, splits = dev_folds(len(folders))
     found: list[Read] = []
-    splits = GroupKFold(n_splits=len(folders)).split(messages, groups=groups)
     for folder, (_, test_idx) in zip(folders, splits, strict=True):
         model = classifier.TunedClassifier(folder)
         for i in test_idx:
@@ -59,11 +55,10 @@ def bars(english: float, crisis: float, foreign: float, clears: float) -> Iterat
         name: getattr(tuning, name)
         for name in ("TUNED_THRESHOLDS", "TUNED_THRESHOLDS_BY_LANGUAGE", "WHOLE_STORY_CLEARS")
     }
-    other = {**tuning.TUNED_THRESHOLDS_BY_LANGUAGE["es"], "emergency": foreign}
-    other.update(urgent=foreign, care=foreign)
+    care = ("emergency", "urgent", "care")
+    other = tuning.TUNED_THRESHOLDS_BY_LANGUAGE["es"] | dict.fromkeys(care, foreign)
     values = {
-        "TUNED_THRESHOLDS": dict.fromkeys(("emergency", "urgent", "care"), english)
-        | {"crisis": crisis},
+        "TUNED_THRESHOLDS": dict.fromkeys(care, english) | {"crisis": crisis},
         "TUNED_THRESHOLDS_BY_LANGUAGE": {"es": other, "zh": other},
         "WHOLE_STORY_CLEARS": {**tuning.WHOLE_STORY_CLEARS, "care": clears},
     }

@@ -29,6 +29,18 @@ Scores = npt.NDArray[np.float64]
 COLUMNS: tuple[Score, ...] = (*LABELS, "care")  # the saved scores' columns, peak then agreed
 
 
+def dev_folds(folds: int) -> tuple[list[dataset.Message], list[tuple[list[int], list[int]]]]:
+    """The dev messages and questions, and the (train, test) indices of each fold: grouped
+    by source, so no source is on both sides (as the held-out part is split)."""
+    from sklearn.model_selection import GroupKFold
+
+    messages = dataset.training("dev")
+    sources = sorted({m.source for m in messages})
+    groups = [sources.index(m.source) for m in messages]
+    splits = GroupKFold(n_splits=folds).split(messages, groups=groups)
+    return messages, [(list(train), list(test)) for train, test in splits]
+
+
 def out_of_fold_scores(
     model: str, folds: int, recipe: finetune.Recipe | None = None, only: int = 0
 ) -> tuple[list[dataset.Message], Scores]:
@@ -39,20 +51,14 @@ def out_of_fold_scores(
     ``only`` runs just that fold (1-based), to compare recipes quickly: the other folds'
     messages are left out of the result.
     """
-    from sklearn.model_selection import GroupKFold
-
     settings = Settings()
     base = settings.resolve_model_path()
     picker = OnnxEmbedder(base, settings.onnx_cache_dir)
-    messages = dataset.training("dev")
+    messages, splits = dev_folds(folds)
     extra = classifier.exemplar_messages()
-    sources = sorted({m.source for m in messages})
-    groups = [sources.index(m.source) for m in messages]
     scores = np.zeros((len(messages), 2 * len(COLUMNS)))
     kept: list[int] = []
-    for number, (train_idx, test_idx) in enumerate(
-        GroupKFold(n_splits=folds).split(messages, groups=groups), start=1
-    ):
+    for number, (train_idx, test_idx) in enumerate(splits, start=1):
         if only and number != only:
             continue
         kept += list(test_idx)
