@@ -221,7 +221,11 @@ TUNED_THRESHOLDS_BY_LANGUAGE: Final[dict[str, dict[str, float]]] = {"es": _FOREI
 # message of one unit (149, nearly all ordinary questions) scored between 0.9 and 0.97, but
 # on our own set (tests/data/safety_cases.yaml) short plain questions did ("Could this be
 # sciatica?" 0.9-0.95 emergency, "Why does my lower back keep hurting?" urgent).
-TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
+# Crisis alone came down to 0.85 (stop 22): out of fold, 36 dev crises were one sentence;
+# at 0.85 one more of them got the crisis reply ("i have pills and i'm going to take them
+# tonight", 0.89) and one more harmless one too ("ugh i'm dying here... zoom calls", 0.86).
+# A missed crisis costs more than a kind word too many.
+TUNED_ONE_READING: Final = {"crisis": 0.85, "emergency": 0.95, "urgent": 0.95, "care": 0.95}
 # A message of several sentences that the fine-tuned model reads whole (up to its 128 tokens)
 # as harmless with this probability ("none") loses the classifier's care or crisis flag
 # (bot/safety/verdict.classified); the rules' flags and the safety nets stay. 1.01 is off.
@@ -231,6 +235,15 @@ TUNED_ONE_READING: Final = {"crisis": 0.95, "emergency": 0.95, "urgent": 0.95, "
 # emergency, urgent case or crisis either time (clearing at 0.7 or 0.8 took off less). A
 # crisis flag is cleared only at 0.8: cleared at 0.5, crisis recall fell 0.945 -> 0.940.
 WHOLE_STORY_CLEARS: Final = {"care": 0.5, "crisis": 0.8}
+# The same for the reviewed rules' emergency and urgent flags, more cautiously: when the
+# model reads the whole message (to its end) as harmless at ``whole`` or more and its care
+# score stays under ``care``, a rule's care flag becomes the safety net (the answer plus the
+# warning signs and 911). Such messages name a red flag without having it: a question about
+# the signs, a parent's heart attack years ago, a cold with a temperature. A crisis rule
+# always stands, and so does a rule that needed earlier turns to match. Out of fold (the
+# three folds of stop 21, 2,715 dev messages): harmless flagged 0.166 -> 0.158, with no
+# emergency or urgent case lost; whole 0.7 or care 0.5 lost one, 0.95 / 0.2 cleared less.
+RULE_CLEARS: Final = {"whole": 0.9, "care": 0.3}
 # The safety nets read the peak (one unit is enough for a line of advice): with flags from
 # the agreed reading, out of fold, 0.981 of dev emergencies reached care or the net and
 # 0.908 of crisis messages the crisis reply or the 988 line, for 0.208 / 0.041 of harmless

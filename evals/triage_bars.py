@@ -72,11 +72,14 @@ def bars(english: float, crisis: float, foreign: float, clears: float) -> Iterat
 
 
 def line(rows: list[Read]) -> str:
-    """Recall per label and over-triage, with the rules, under the bars in force."""
+    """Recall per label and over-triage, with the rules (less those the whole story
+    outweighs), under the bars in force."""
     hits: dict[str, list[bool]] = {}
     for message, reading, rules in rows:
         language = detect(fold(message.text))
-        kinds = {f.kind for f in verdict.classified(reading, True, language)} | rules
+        said = [verdict.Flag(kind, kind, "rule") for kind in rules]  # type: ignore[arg-type]
+        cleared = {f.kind for f in verdict.rules_cleared(said, reading, True, language)}
+        kinds = {f.kind for f in verdict.classified(reading, True, language)} | rules - cleared
         if message.label in _CARE:
             hits.setdefault(message.label, []).append(bool(kinds & _CARE))
         elif message.label == "crisis":

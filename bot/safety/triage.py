@@ -36,7 +36,7 @@ from bot.safety.reading import affirmed, is_negated, rule_parts, rules_text
 from bot.safety.rules import RELATIVE, RULES
 from bot.safety.scope import strip_manipulation
 from bot.safety.text import fold
-from bot.safety.verdict import RANK, Flag, classified, crisis_outweighed
+from bot.safety.verdict import RANK, Flag, classified, crisis_outweighed, rules_cleared
 
 # Someone else is the patient: the reply then asks the helper to call for them.
 _SOMEONE_ELSE = re.compile(
@@ -121,6 +121,11 @@ class SafetyTriage:
             similar = self.semantic_flag(embed(list(read.clauses)))
             if similar is not None:
                 flags.append(similar)
+        cleared = rules_cleared(flags, reading, self._tuned is not None, language)
+        if cleared and history:  # a red flag told over several turns stands
+            alone = {f.reason for f in _rule_flags(read, (), language)}
+            cleared = [f for f in cleared if f.reason in alone]
+        flags = [f for f in flags if f not in cleared]
         outweighed = crisis_outweighed(flags, reading, tuned=self._tuned is not None)
         if outweighed:
             flags = [f for f in flags if f.kind != "crisis"]
@@ -131,7 +136,7 @@ class SafetyTriage:
         crisis_net = tuning.CRISIS_SAFETY_NET if self._tuned else tuning.TRIAGE_THRESHOLDS["crisis"]
         return Assessment(
             flag=flag,
-            safety_net=flag is None and possible,
+            safety_net=flag is None and (possible or bool(cleared)),
             crisis_net=outweighed or (flag is None and reading.peak["crisis"] >= crisis_net),
             language=language,
             about_someone_else=bool(_SOMEONE_ELSE.search(folded)),

@@ -95,5 +95,19 @@ def classified(reading: classifier.Reading, tuned: bool, language: Language = "e
     return found
 
 
+def rules_cleared(
+    flags: Sequence[Flag], reading: classifier.Reading, tuned: bool, language: Language = "en"
+) -> list[Flag]:
+    """The rules' emergency and urgent flags that the whole message outweighs
+    (:data:`~bot.tuning.RULE_CLEARS`): the model reads it to its end as harmless and gives
+    care a low score. The caller gives such a message the safety net instead."""
+    care = [f for f in flags if f.layer == "rule" and f.kind in ("emergency", "urgent")]
+    if not tuned or not care or not reading.whole_read:
+        return []
+    scores, _ = judged(reading, tuned, language)
+    bars = tuning.RULE_CLEARS
+    return care if reading.whole["none"] >= bars["whole"] and scores["care"] < bars["care"] else []
+
+
 # Which of the whole story's clearances a flag of each kind needs.
 _SCORE: dict[TriageKind, str] = {"crisis": "crisis", "emergency": "care", "urgent": "care"}

@@ -69,3 +69,23 @@ def test_red_flags_no_rule_matches_are_caught_by_the_model(indexed: Services) ->
 def test_everyday_back_talk_is_left_alone(indexed: Services, message: str) -> None:
     body = indexed.chat.reply(ChatRequest(message=message))
     assert body.type not in ("emergency", "urgent", "crisis")
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My father had a heart attack in 2012, he had a stent and is doing great now. His "
+        "shoulders get tight from golf. Could cupping help him?",
+        "Had chest pain after the gym last month; the cardiologist ran every test and it was "
+        "a pulled muscle between my ribs. My upper back is still a bit tight. Can acupuncture "
+        "help?",
+    ],
+)
+def test_a_story_that_names_a_red_flag_without_having_it_gets_the_safety_net(
+    indexed: Services, message: str
+) -> None:
+    # A reviewed rule reads a red flag in it; the model, reading the whole story, outweighs it.
+    assert SafetyTriage.rule_kinds(message) == {"emergency"}
+    body = indexed.chat.reply(ChatRequest(message=message))
+    assert body.type not in ("emergency", "urgent", "crisis")
+    assert indexed.chat.replies.safety_net() in body.answer

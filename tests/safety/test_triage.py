@@ -415,6 +415,55 @@ def test_a_whole_story_read_as_harmless_outweighs_one_alarming_sentence(
     assert (kind == "answer") is (indexed.chat.replies.safety_net() in body.answer)
 
 
+class _HarmlessStory:
+    """Stands in for the fine-tuned model: every unit and the whole story read as harmless,
+    with ``care`` for the care score."""
+
+    embedder = None
+
+    def __init__(self, care: float, whole_read: bool = True) -> None:
+        self.care, self.whole_read = care, whole_read
+
+    def read(self, texts: Sequence[str], *rest: object) -> Reading:
+        calm = {"none": 0.95, "urgent": self.care, "emergency": 0.0, "crisis": 0.0}
+        calm["care"] = self.care
+        return Reading(calm, dict(calm), len(texts), dict(calm), self.whole_read)  # type: ignore[arg-type]
+
+
+_RULED = "My groin went numb and I can't feel when I pee. Does acupuncture help back pain?"
+_LATER = "my back really hurts since then. do you have anything friday?"
+
+
+@pytest.mark.parametrize(
+    ("care", "whole_read", "history", "kind"),
+    [
+        (0.1, True, (), "answer"),  # outweighed: the safety net instead of the rule's flag
+        (0.4, True, (), "emergency"),  # the model gives care a say: the rule stands
+        (0.1, False, (), "emergency"),  # cut before its end: the model cannot speak for it
+        # A red flag told over two turns: this message alone cannot outweigh it.
+        (0.1, True, ("I fell off a ladder onto concrete yesterday",), "emergency"),
+    ],
+)
+def test_a_whole_story_read_as_harmless_outweighs_a_care_rule(
+    indexed: Services,
+    monkeypatch,
+    care: float,
+    whole_read: bool,
+    history: tuple[str, ...],
+    kind: str,
+) -> None:
+    message = _LATER if history else _RULED
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _HarmlessStory(care, whole_read))
+    body = reply(indexed, message, list(history))
+    assert body.type == kind
+    assert (kind == "answer") is (indexed.chat.replies.safety_net() in body.answer)
+
+
+def test_a_crisis_rule_is_never_outweighed(indexed: Services, monkeypatch) -> None:
+    monkeypatch.setattr(indexed.chat.triage, "_tuned", _HarmlessStory(0.0))
+    assert reply(indexed, "I want to kill myself. My back hurts. Can I book?").type == "crisis"
+
+
 def test_the_model_says_whether_it_reads_a_story_to_its_end(indexed: Services) -> None:
     tuned = indexed.chat.triage.tuned
     assert tuned is not None
