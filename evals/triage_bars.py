@@ -19,12 +19,14 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
 from bot import tuning
 from bot.safety import classifier, dataset, verdict
 from bot.safety.language import detect
+from bot.safety.rules import TriageKind
 from bot.safety.text import fold
 from bot.safety.triage import SafetyTriage
 from evals.triage_calibration import dev_folds
@@ -77,7 +79,7 @@ def line(rows: list[Read]) -> str:
     hits: dict[str, list[bool]] = {}
     for message, reading, rules in rows:
         language = detect(fold(message.text))
-        said = [verdict.Flag(kind, kind, "rule") for kind in rules]  # type: ignore[arg-type]
+        said = [verdict.Flag(cast(TriageKind, kind), kind, "rule") for kind in rules]
         cleared = {f.kind for f in verdict.rules_cleared(said, reading, True, language)}
         kinds = {f.kind for f in verdict.classified(reading, True, language)} | rules - cleared
         if message.label in _CARE:

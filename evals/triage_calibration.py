@@ -35,8 +35,8 @@ def dev_folds(folds: int) -> tuple[list[dataset.Message], list[tuple[list[int], 
     from sklearn.model_selection import GroupKFold
 
     messages = dataset.training("dev")
-    sources = sorted({m.source for m in messages})
-    groups = [sources.index(m.source) for m in messages]
+    number = {source: i for i, source in enumerate(sorted({m.source for m in messages}))}
+    groups = [number[m.source] for m in messages]
     splits = GroupKFold(n_splits=folds).split(messages, groups=groups)
     return messages, [(list(train), list(test)) for train, test in splits]
 
